@@ -146,6 +146,8 @@ export interface UnionMember {
   readonly selector?: string;
   /** Octet array members: `sha256[SHA256_DIGEST_SIZE]`. */
   readonly length?: Expr;
+  /** "+" suffix on the member type (`TPMI_ALG_SYM_MODE+`): the conditional value is allowed. */
+  readonly allowNull?: true;
   readonly description?: string;
 }
 

@@ -70,7 +70,10 @@ export class Model {
     if (/^(0x[0-9a-fA-F]+|\d+)$/.test(text)) return Number(text);
     let needsLimits = false;
     const replaced = text.replace(IDENT, (id, offset: number) => {
-      if (text.slice(0, offset).endsWith('sizeof(') || id === 'sizeof') return id;
+      if (text.slice(0, offset).replace(/\s+$/, '').endsWith('sizeof(') || id === 'sizeof') {
+        needsLimits = true;
+        return id;
+      }
       if (/^0x/.test(text.slice(offset - 1, offset + 1))) return id;
       const c = this.constants.get(id);
       if (c !== undefined && !seen.includes(id)) {
@@ -313,11 +316,11 @@ function typeDesc(model: Model, t: TypeSpec): TypeDesc | undefined {
       return d as unknown as TypeDesc;
     }
     case 'bits': {
-      const size = model.intSize(t.base) as 1 | 2 | 4;
-      let used = 0;
-      for (const b of t.bits) used |= (2 ** b.width - 1) * 2 ** b.bit;
-      const all = size === 4 ? 0xffffffff : 2 ** (size * 8) - 1;
-      return { kind: 'bits', size, reserved: (all & ~used) >>> 0 };
+      const size = model.intSize(t.base) as 1 | 2 | 4 | 8;
+      let used = 0n;
+      for (const b of t.bits) used |= ((1n << BigInt(b.width)) - 1n) << BigInt(b.bit);
+      const reserved = ((1n << BigInt(size * 8)) - 1n) & ~used;
+      return { kind: 'bits', size, reserved: size === 8 ? `0x${reserved.toString(16)}` : Number(reserved) };
     }
     case 'interface': {
       const size = model.intSize(t.base) as 1 | 2 | 4;
@@ -355,6 +358,7 @@ function typeDesc(model: Model, t: TypeSpec): TypeDesc | undefined {
         const d: Record<string, unknown> = { name: m.name };
         if (m.type !== undefined && m.type !== '') d.type = m.type;
         if (m.length !== undefined) d.length = model.bound(m.length);
+        if (m.allowNull) d.allowNull = true;
         members[model.constantNumber(m.selector, `${t.name}.${m.name}`)] = d as unknown as UnionMemberDesc;
       }
       return { kind: 'union', members };
@@ -365,7 +369,7 @@ function typeDesc(model: Model, t: TypeSpec): TypeDesc | undefined {
 function handleDesc(h: HandleSpec): HandleDesc {
   const d: Record<string, unknown> = { name: h.name, type: h.type };
   if (h.allowNull) d.allowNull = true;
-  if (h.auth) d.auth = h.physicalPresence || h.auth.physicalPresence ? { ...h.auth, physicalPresence: true } : { index: h.auth.index, role: h.auth.role };
+  if (h.auth) d.auth = h.auth.physicalPresence ? { index: h.auth.index, role: h.auth.role, physicalPresence: true } : { index: h.auth.index, role: h.auth.role };
   return d as unknown as HandleDesc;
 }
 
@@ -400,20 +404,22 @@ export function commandDescs(model: Model): Record<string, CommandDesc> {
 // ---------------------------------------------------------------------------------------------
 // TypeScript text
 
-function literal(v: unknown, indent = ''): string {
-  if (typeof v === 'number') return Number.isInteger(v) && v >= 0x100 ? `0x${v.toString(16)}` : String(v);
+const HEX_KEYS = new Set(['rc', 'code', 'nullValue', 'values', 'reserved']);
+
+function literal(v: unknown, indent = '', key = ''): string {
+  if (typeof v === 'number') return Number.isInteger(v) && (v >= 0x100 || (HEX_KEYS.has(key) && v >= 0x10)) ? `0x${v.toString(16)}` : String(v);
   if (typeof v === 'string') return JSON.stringify(v);
   if (typeof v === 'boolean') return String(v);
   if (Array.isArray(v)) {
-    if (v.every((x) => typeof x !== 'object' || x === null)) return `[${v.map((x) => literal(x)).join(', ')}]`;
+    if (v.every((x) => typeof x !== 'object' || x === null)) return `[${v.map((x) => literal(x, '', key)).join(', ')}]`;
     return `[\n${v.map((x) => `${indent}  ${literal(x, indent + '  ')},`).join('\n')}\n${indent}]`;
   }
   if (v && typeof v === 'object') {
     const entries = Object.entries(v).filter(([, x]) => x !== undefined);
-    const key = (k: string) => (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(k) ? k : /^\d+$/.test(k) ? `0x${Number(k).toString(16)}` : JSON.stringify(k));
+    const name = (k: string) => (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(k) ? k : /^\d+$/.test(k) ? `0x${Number(k).toString(16)}` : JSON.stringify(k));
     const flat = entries.every(([, x]) => typeof x !== 'object' || x === null || (Array.isArray(x) && x.every((y) => typeof y !== 'object')));
-    if (flat && entries.length <= 6) return `{ ${entries.map(([k, x]) => `${key(k)}: ${literal(x)}`).join(', ')} }`;
-    return `{\n${entries.map(([k, x]) => `${indent}  ${key(k)}: ${literal(x, indent + '  ')},`).join('\n')}\n${indent}}`;
+    if (flat && entries.length <= 6) return `{ ${entries.map(([k, x]) => `${name(k)}: ${literal(x, '', k)}`).join(', ')} }`;
+    return `{\n${entries.map(([k, x]) => `${indent}  ${name(k)}: ${literal(x, indent + '  ', k)},`).join('\n')}\n${indent}}`;
   }
   return 'undefined';
 }
@@ -421,10 +427,12 @@ function literal(v: unknown, indent = ''): string {
 /** The object name a constants table is exported as: 'TPM_ALG' for TPM_ALG_ID, 'TPM_CC'... */
 export function constantsObjectName(t: ConstantsSpec): { object: string; prefix: string } {
   const names = t.values.map((v) => v.name);
-  const base = t.name.replace(/_ID$/, '');
-  const prefix = `${base}_`;
-  const share = names.filter((n) => n.startsWith(prefix)).length;
-  return { object: base, prefix: share >= names.length / 2 ? prefix : '' };
+  const first = names.find((n) => /^TPM_[A-Z0-9]+_/.test(n));
+  const candidates = [`${t.name}_`, `${t.name.replace(/_ID$/, '')}_`, first ? first.match(/^TPM_[A-Z0-9]+_/)![0] : ''].filter(Boolean);
+  for (const prefix of candidates) {
+    if (names.filter((n) => n.startsWith(prefix)).length >= names.length / 2) return { object: prefix.slice(0, -1), prefix };
+  }
+  return { object: t.name, prefix: '' };
 }
 
 function genConstants(model: Model): string {
@@ -441,11 +449,12 @@ function genConstants(model: Model): string {
       const value = model.constants.get(v.name)!;
       const k = /^\d/.test(key) ? JSON.stringify(key) : key;
       if (typeof value === 'number') {
-        const hex = t.name === 'TPM_CLOCK_ADJUST' || t.name === 'TPM_SPEC' || value < 0 ? String(value) : `0x${value.toString(16)}`;
+        const hex = t.name === 'TPM_CLOCK_ADJUST' || (t.name === 'TPM_SPEC' && value < 10000) || value < 0 ? String(value) : `0x${value.toString(16)}`;
         s += `  ${k}: ${hex},\n`;
       }
     }
     s += '} as const;\n';
+    if (object === t.name) s += `export type ${t.name} = ${model.intSize(t.name) === 8 ? 'bigint' : 'number'};\n`;
   }
   // Bit layouts: masks and shifts.
   for (const t of model.decl.types) {
@@ -453,11 +462,13 @@ function genConstants(model: Model): string {
     s += `\n/** ${t.source.title} (TPM 2.0 Part ${t.source.part}): masks. */\nexport const ${t.name} = {\n`;
     for (const b of t.bits) {
       const key = b.name.replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_|_$/g, '');
-      const mask = ((2 ** b.width - 1) * 2 ** b.bit) >>> 0;
-      s += `  ${/^\d/.test(key) ? JSON.stringify(key) : key}: 0x${mask.toString(16)},\n`;
+      const mask = ((1n << BigInt(b.width)) - 1n) << BigInt(b.bit);
+      const text = mask > 0xffffffffn ? `0x${mask.toString(16)}n` : `0x${mask.toString(16)}`;
+      s += `  ${/^\d/.test(key) ? JSON.stringify(key) : key}: ${text},\n`;
       if (b.width > 1) s += `  ${key}_SHIFT: ${b.bit},\n`;
     }
     s += '} as const;\n';
+    s += `export type ${t.name} = ${model.intSize(t.name) === 8 ? 'bigint' : 'number'};\n`;
   }
   return s;
 }
@@ -500,9 +511,13 @@ function genTypes(model: Model): string {
         s += `${doc}export type ${t.name} = ${t.type};\n`;
         break;
       case 'constants':
+        // A table exported under its own name carries its type in constants.ts.
+        if (constantsObjectName(t).object === t.name) break;
+        s += `${doc}export type ${t.name} = ${model.intSize(t.name) === 8 ? 'bigint' : 'number'};\n`;
+        break;
       case 'bits':
+        break;
       case 'interface':
-        if (!model.types.has(t.name)) break;
         s += `${doc}export type ${t.name} = ${model.intSize(t.name) === 8 ? 'bigint' : 'number'};\n`;
         break;
       case 'struct': {

@@ -105,7 +105,18 @@ export function createCodec(options: CodecOptions): Codec {
         const rd = intReader(desc.size, false);
         const enc = intWriter(desc.size, false);
         if (!strict || desc.reserved === 0) return { dec: rd, enc };
-        const reserved = desc.reserved;
+        if (desc.size === 8) {
+          const reserved = BigInt(desc.reserved);
+          return {
+            dec(r) {
+              const v: bigint = rd(r);
+              if ((v & reserved) !== 0n) throw new WireError(WIRE_RC.RESERVED_BITS, `${type} 0x${v.toString(16)} sets reserved bits`);
+              return v;
+            },
+            enc,
+          };
+        }
+        const reserved = Number(desc.reserved);
         return {
           dec(r) {
             const v = rd(r);
@@ -125,13 +136,17 @@ export function createCodec(options: CodecOptions): Codec {
         const ranges = desc.ranges.map(([lo, hi]) => [bound(lo)!, bound(hi)!] as const);
         const nullValue = desc.nullValue;
         const rc = desc.rc;
+        const inRanges = (v: number): boolean => {
+          for (let i = 0; i < ranges.length; i++) if (v >= ranges[i][0] && v <= ranges[i][1]) return true;
+          return false;
+        };
         const filter = desc.profileFiltered && accepts ? accepts : undefined;
         return {
           dec(r, allowNull) {
             const v = rd(r);
             if (v === nullValue) {
               if (allowNull) return v;
-            } else if (allowed.has(v) || ranges.some(([lo, hi]) => v >= lo && v <= hi)) {
+            } else if (allowed.has(v) || inRanges(v)) {
               if (!filter || filter(type, v)) return v;
             }
             throw new WireError(rc, `${type} 0x${(v >>> 0).toString(16)} is not allowed here`);
@@ -224,28 +239,26 @@ export function createCodec(options: CodecOptions): Codec {
       dec(r, allowNull) {
         const obj: Value = {};
         const vals: Value[] = new Array(n);
-        for (let i = 0; i < n; i++) {
-          const s = steps[i];
-          let v: Value;
-          try {
-            v = s.dec(r, vals, allowNull);
-          } catch (e) {
-            within(e, s.name);
+        let i = 0;
+        try {
+          for (; i < n; i++) {
+            const s = steps[i];
+            const v = s.dec(r, vals, allowNull);
+            vals[i] = v;
+            if (!s.hidden) obj[s.name] = v;
           }
-          vals[i] = v;
-          if (!s.hidden) obj[s.name] = v;
+        } catch (e) {
+          within(e, steps[i].name);
         }
         return obj;
       },
       enc(w, v) {
         const obj = v ?? {};
-        for (let i = 0; i < n; i++) {
-          const s = steps[i];
-          try {
-            s.enc(w, obj, obj[s.name]);
-          } catch (e) {
-            within(e, s.name);
-          }
+        let i = 0;
+        try {
+          for (; i < n; i++) steps[i].enc(w, obj, obj[steps[i].name]);
+        } catch (e) {
+          within(e, steps[i].name);
         }
       },
     };
@@ -337,13 +350,14 @@ export function createCodec(options: CodecOptions): Codec {
       const sel = f.selector;
       const u = schema[f.type];
       if (!u || u.kind !== 'union') throw new Error(`codec: ${owner}.${name} selects from '${f.type}', which is not a union`);
-      type Member = { name: string; c?: () => Compiled; length?: number };
+      type Member = { name: string; c?: () => Compiled; length?: number; allowNull: boolean };
       const members = new Map<number, Member>();
       for (const [k, m] of Object.entries(u.members)) {
         members.set(Number(k), {
           name: m.name,
           c: m.type && m.type !== BYTE ? () => compiled(m.type!) : undefined,
           length: m.length !== undefined ? bound(m.length) : undefined,
+          allowNull: !!m.allowNull,
         });
       }
       const selAt = siblings.findIndex((s) => s.name === sel);
@@ -359,7 +373,7 @@ export function createCodec(options: CodecOptions): Codec {
           const m = pickBy(vals[selAt]);
           if (m.length !== undefined) return r.take(m.length);
           if (!m.c) return null;
-          return m.c().dec(r, nullFlag(allowNull));
+          return m.c().dec(r, m.allowNull || nullFlag(allowNull));
         },
         enc(w, obj, v) {
           const m = pickBy(obj[sel]);
@@ -420,7 +434,7 @@ export function createCodec(options: CodecOptions): Codec {
       return compiled(type).dec(reader, allowNull);
     },
     encode(type, value) {
-      const w = new Writer(64);
+      const w = new Writer(512);
       compiled(type).enc(w, value);
       return w.finish();
     },

@@ -24,8 +24,9 @@ export interface EnumDesc {
 /** TPMA_ bit layouts: reserved bits must be clear. */
 export interface BitsDesc {
   readonly kind: 'bits';
-  readonly size: 1 | 2 | 4;
-  readonly reserved: number;
+  readonly size: 1 | 2 | 4 | 8;
+  /** Mask of reserved bits; a hex string for 64-bit layouts (TPMA_NV_EXP). */
+  readonly reserved: number | string;
 }
 
 /** TPMI_ interface types. */
@@ -89,6 +90,8 @@ export interface UnionMemberDesc {
   readonly type?: string;
   /** Octet-array members: the length. */
   readonly length?: Bound;
+  /** The member's type allows its conditional (NULL) value. */
+  readonly allowNull?: true;
 }
 
 export interface UnionDesc {

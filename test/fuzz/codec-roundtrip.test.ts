@@ -14,8 +14,24 @@ const strict = createCodec({ schema: SCHEMA, limits: DEFAULT_LIMITS });
 const lenient = createCodec({ schema: SCHEMA, limits: DEFAULT_LIMITS, strict: false });
 const types = Object.keys(SCHEMA).filter((t) => SCHEMA[t].kind !== 'union');
 
+/** A type that selects from a union with no members (TPMU_SET_CAPABILITIES) has no valid value. */
+function constructible(type: string, seen = new Set<string>()): boolean {
+  if (seen.has(type)) return true;
+  seen.add(type);
+  const d = SCHEMA[type];
+  if (!d) return true;
+  if (d.kind === 'union') return Object.keys(d.members).length > 0 && Object.values(d.members).every((m) => !m.type || constructible(m.type, seen));
+  if (d.kind === 'sized') return constructible(d.type, seen);
+  if (d.kind === 'struct') return d.fields.every((f) => constructible(f.type, seen));
+  return true;
+}
+const roundTripTypes = types.filter((t) => constructible(t));
+
 describe('every structure round-trips (schema-derived values)', () => {
-  it.each(types)('%s', (type) => {
+  it('covers all but the types without a valid value', () => {
+    expect(types.filter((t) => !constructible(t))).toEqual(['TPMS_SET_CAPABILITY_DATA', 'TPM2B_SET_CAPABILITY_DATA']);
+  });
+  it.each(roundTripTypes)('%s', (type) => {
     fc.assert(
       fc.property(valueArbitrary(SCHEMA, DEFAULT_LIMITS, type), (value) => {
         const bytes = strict.encode(type, value);

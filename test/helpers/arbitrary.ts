@@ -54,7 +54,8 @@ export function valueArbitrary(schema: Schema, limits: Limits, type: string, opt
         return c && c.length ? g(() => fc.constantFrom(...c)) : g(() => intArb(desc.size, !!desc.signed));
       }
       case 'bits':
-        return g(() => intArb(desc.size).map((v: number) => (v & ~desc.reserved) >>> 0));
+        if (desc.size === 8) return g(() => intArb(8).map((v: bigint) => v & ~BigInt(desc.reserved)));
+        return g(() => intArb(desc.size).map((v: number) => (v & ~Number(desc.reserved)) >>> 0));
       case 'interface': {
         const c = only ?? candidates(desc, allowNull)!;
         return g(() => fc.constantFrom(...c));
@@ -97,7 +98,7 @@ export function valueArbitrary(schema: Schema, limits: Limits, type: string, opt
         if (!u || u.kind !== 'union') throw new Error(`${f.name} selects from non-union ${f.type}`);
         const m = u.members[vals[f.selector]];
         if (!m) throw new Error(`no ${f.type} member for ${vals[f.selector]}`);
-        out[f.name] = m.length !== undefined ? g(() => fc.uint8Array({ minLength: bound(m.length)!, maxLength: bound(m.length)! })) : m.type ? gen(g, m.type, nullFlag) : null;
+        out[f.name] = m.length !== undefined ? g(() => fc.uint8Array({ minLength: bound(m.length)!, maxLength: bound(m.length)! })) : m.type ? gen(g, m.type, !!m.allowNull || nullFlag) : null;
         continue;
       }
       // A selector: only values every union it selects has a member for.
@@ -106,7 +107,8 @@ export function valueArbitrary(schema: Schema, limits: Limits, type: string, opt
       if (f.values) only = [...f.values];
       if (users.length) {
         const desc = schema[f.type];
-        const c = only ?? (desc ? candidates(desc, nullFlag) : undefined);
+        const unionKeys = users.map((x) => Object.keys((schema[x.type] as { members: object }).members).map(Number));
+        const c = only ?? (desc ? candidates(desc, nullFlag) : undefined) ?? unionKeys[0];
         if (c) {
           only = c.filter((v) => users.every((x) => {
             const u = schema[x.type];
