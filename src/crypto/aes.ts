@@ -9,9 +9,10 @@
 // and FIPS-197 / SP 800-38A vectors plus cross-checks against OpenSSL in the tests guard it.
 import { unsafe } from '@noble/ciphers/aes.js';
 import type { BlockCipher } from './symmetric.js';
+import { TPM_ALG } from '../gen/constants.js';
 
 /** TPM_ALG_AES (TPM 2.0 Part 2 "TPM_ALG_ID"). */
-export const TPM_ALG_AES = 0x0006;
+export const TPM_ALG_AES = TPM_ALG.AES;
 
 type RoundFn = (xk: Uint32Array, s0: number, s1: number, s2: number, s3: number) => {
   s0: number;

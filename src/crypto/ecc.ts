@@ -14,14 +14,15 @@ import type { Rng } from './drbg.js';
 import { SHA1, SHA256, SHA384, SHA512, type HashAlgorithm } from './hash.js';
 import { hmac } from './hmac.js';
 import { CryptoError, type CryptoErrorReason } from './errors.js';
+import { TPM_ECC } from '../gen/constants.js';
 
 const fail = (reason: CryptoErrorReason, message: string): CryptoError => new CryptoError(reason, message);
 
 /** TPM_ECC_CURVE values (TPM 2.0 Part 2 "TPM_ECC_CURVE") of the curves implemented here. */
-export const ECC_CURVE_NIST_P256 = 0x0003;
-export const ECC_CURVE_NIST_P384 = 0x0004;
-export const ECC_CURVE_NIST_P521 = 0x0005;
-export const ECC_CURVE_SM2_P256 = 0x0020;
+export const ECC_CURVE_NIST_P256 = TPM_ECC.NIST_P256;
+export const ECC_CURVE_NIST_P384 = TPM_ECC.NIST_P384;
+export const ECC_CURVE_NIST_P521 = TPM_ECC.NIST_P521;
+export const ECC_CURVE_SM2_P256 = TPM_ECC.SM2_P256;
 
 export type EcPoint = WeierstrassPoint<bigint>;
 

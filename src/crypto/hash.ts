@@ -8,13 +8,14 @@ import { sha1 } from '@noble/hashes/legacy.js';
 import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
 import type { CHash } from '@noble/hashes/utils.js';
 import { sm3 } from './sm3.js';
+import { TPM_ALG } from '../gen/constants.js';
 
 /** TPM_ALG_ID values of the hash algorithms (TPM 2.0 Part 2 "TPM_ALG_ID"). */
-export const TPM_ALG_SHA1 = 0x0004;
-export const TPM_ALG_SHA256 = 0x000b;
-export const TPM_ALG_SHA384 = 0x000c;
-export const TPM_ALG_SHA512 = 0x000d;
-export const TPM_ALG_SM3_256 = 0x0012;
+export const TPM_ALG_SHA1 = TPM_ALG.SHA1;
+export const TPM_ALG_SHA256 = TPM_ALG.SHA256;
+export const TPM_ALG_SHA384 = TPM_ALG.SHA384;
+export const TPM_ALG_SHA512 = TPM_ALG.SHA512;
+export const TPM_ALG_SM3_256 = TPM_ALG.SM3_256;
 
 export type HashName = 'sha1' | 'sha256' | 'sha384' | 'sha512' | 'sm3_256';
 

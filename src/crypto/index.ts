@@ -10,3 +10,4 @@ export * from './drbg.js';
 export * from './ecc.js';
 export * from './sm2.js';
 export * from './rsa.js';
+export * from './registry.js';

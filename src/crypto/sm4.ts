@@ -2,9 +2,10 @@
 // with the round function folded into four 256-entry T-tables.
 import { hexToBytes } from './bytes.js';
 import type { BlockCipher } from './symmetric.js';
+import { TPM_ALG } from '../gen/constants.js';
 
 /** TPM_ALG_SM4 (TPM 2.0 Part 2 "TPM_ALG_ID"). */
-export const TPM_ALG_SM4 = 0x0013;
+export const TPM_ALG_SM4 = TPM_ALG.SM4;
 
 // GB/T 32907-2016 6.2 "Permutations": the S-box Sbox(), row-major.
 const SBOX = /* @__PURE__ */ hexToBytes(

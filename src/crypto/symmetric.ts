@@ -16,6 +16,7 @@ import { Sm4Cipher, TPM_ALG_SM4 } from './sm4.js';
 
 export { CryptoError, type CryptoErrorReason } from './errors.js';
 import { CryptoError } from './errors.js';
+import { TPM_ALG } from '../gen/constants.js';
 
 /**
  * A block cipher with an expanded key. `out` defaults to a new block; inp and out may be the same
@@ -35,11 +36,11 @@ export interface BlockCipher {
 export { TPM_ALG_AES, TPM_ALG_SM4 };
 
 /** Block cipher modes, TPM 2.0 Part 2 "TPM_ALG_ID". */
-export const TPM_ALG_CTR = 0x0040;
-export const TPM_ALG_OFB = 0x0041;
-export const TPM_ALG_CBC = 0x0042;
-export const TPM_ALG_CFB = 0x0043;
-export const TPM_ALG_ECB = 0x0044;
+export const TPM_ALG_CTR = TPM_ALG.CTR;
+export const TPM_ALG_OFB = TPM_ALG.OFB;
+export const TPM_ALG_CBC = TPM_ALG.CBC;
+export const TPM_ALG_CFB = TPM_ALG.CFB;
+export const TPM_ALG_ECB = TPM_ALG.ECB;
 
 export type SymMode =
   | typeof TPM_ALG_CTR

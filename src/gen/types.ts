@@ -739,9 +739,9 @@ export interface TPMS_ASYM_PARMS {
 }
 /** Definition of {RSA} TPMS_RSA_PARMS Structure (TPM 2.0 Part 2). */
 export interface TPMS_RSA_PARMS {
-  /** for a restricted decryption key, shall be set to a supported symmetric algorithm, key size, and mode */
+  /** for a restricted decryption key, a supported symmetric algorithm, key size, and mode; otherwise TPM_ALG_NULL */
   symmetric: TPMT_SYM_DEF_OBJECT;
-  /** scheme.scheme shall be: */
+  /** scheme.scheme: RSASSA, RSAPSS or NULL for a signing key (not NULL if restricted); RSAES, OAEP or NULL for an unrestricted decryption key; NULL for a restricted decryption key */
   scheme: TPMT_RSA_SCHEME;
   /** number of bits in the public modulus */
   keyBits: number;
@@ -750,7 +750,7 @@ export interface TPMS_RSA_PARMS {
 }
 /** Definition of {ECC} TPMS_ECC_PARMS Structure (TPM 2.0 Part 2). */
 export interface TPMS_ECC_PARMS {
-  /** for a restricted decryption key, shall be set to a supported symmetric algorithm, key size. and mode */
+  /** for a restricted decryption key, a supported symmetric algorithm, key size, and mode; otherwise TPM_ALG_NULL */
   symmetric: TPMT_SYM_DEF_OBJECT;
   /** If the sign attribute of the key is SET, then this shall be a valid signing scheme */
   scheme: TPMT_ECC_SCHEME;
@@ -770,7 +770,7 @@ export interface TPMT_PUBLIC_PARMS {
 }
 /** Definition of TPMT_PUBLIC Structure (TPM 2.0 Part 2). */
 export interface TPMT_PUBLIC {
-  /** "algorithm" associated with this object */
+  /** algorithm associated with this object */
   type: number;
   /** algorithm used for computing the Name of the object */
   nameAlg: number;
@@ -900,7 +900,7 @@ export type TPM2B_CONTEXT_DATA = Uint8Array;
 export interface TPMS_CONTEXT {
   /** the sequence number of the context */
   sequence: bigint;
-  /** a handle indicating if the context is a session, object, or sequence object (see Table 222 - Context Handle Values */
+  /** a handle indicating if the context is a session, object, or sequence object (see "Context Handle Values") */
   savedHandle: number;
   /** the hierarchy of the context */
   hierarchy: number;
