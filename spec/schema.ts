@@ -26,6 +26,7 @@ export interface BaseTypeSpec {
   readonly name: string;
   readonly size: 1 | 2 | 4 | 8;
   readonly signed: boolean;
+  readonly description?: string;
   readonly source: Source;
 }
 
@@ -58,6 +59,7 @@ export interface ConstantsSpec {
   readonly values: readonly ConstantValue[];
   /** Response code when an unmarshaled value is not in the table ("#TPM_RC_..."). */
   readonly rc?: string;
+  readonly description?: string;
   readonly source: Source;
 }
 
@@ -76,6 +78,7 @@ export interface BitsSpec {
   readonly name: string;
   readonly base: string;
   readonly bits: readonly BitField[];
+  readonly description?: string;
   readonly source: Source;
 }
 
@@ -94,6 +97,7 @@ export interface InterfaceSpec {
   readonly implementationDefined?: string;
   readonly rc: string;
   readonly dependsOn?: AlgDependency;
+  readonly description?: string;
   readonly source: Source;
 }
 
@@ -135,6 +139,7 @@ export interface StructSpec {
   /** Response code for the structure as a whole ("#TPM_RC_SIZE" for a list that is too long). */
   readonly rc?: string;
   readonly dependsOn?: AlgDependency;
+  readonly description?: string;
   readonly source: Source;
 }
 
@@ -157,6 +162,7 @@ export interface UnionSpec {
   readonly name: string;
   readonly members: readonly UnionMember[];
   readonly dependsOn?: AlgDependency;
+  readonly description?: string;
   readonly source: Source;
 }
 
@@ -198,6 +204,7 @@ export interface CommandSpec {
     readonly params: readonly FieldSpec[];
   };
   readonly dependsOn?: AlgDependency;
+  readonly description?: string;
   readonly source: Source;
 }
 

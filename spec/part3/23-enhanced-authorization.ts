@@ -363,14 +363,14 @@ export const enhancedAuthorizationCommands = defineCommands([
     cc: 'TPM_CC_PolicyCapability',
     tag: 'either',
     attrs: {},
-    description: 'Gates a policy on a value returned by TPM2_GetCapability (added after 1.59 (TPM 2.0 Library 1.83); layout from the reference PolicyCapability_fp.h)',
+    description: 'Performs an immediate policy assertion against the current value of a TPM capability (added after 1.59 (TPM 2.0 Library 1.83); layout from the reference PolicyCapability_fp.h)',
     source: { part: 3, title: 'TPM2_PolicyCapability Command' },
     handles: [
       { name: 'policySession', type: 'TPMI_SH_POLICY', description: 'handle for the policy session being extended' },
     ],
     params: [
       { name: 'operandB', type: 'TPM2B_OPERAND', description: 'the second operand' },
-      { name: 'offset', type: 'UINT16', description: 'the octet offset in the capability value for the start of operand A' },
+      { name: 'offset', type: 'UINT16', description: 'the octet offset in the capability data for the start of operand A' },
       { name: 'operation', type: 'TPM_EO', description: 'the comparison to make' },
       { name: 'capability', type: 'TPM_CAP', description: 'the capability group' },
       { name: 'property', type: 'UINT32', description: 'the property within the capability group' },

@@ -1917,7 +1917,7 @@ export interface PolicyCapabilityIn {
   policySession: number;
   /** the second operand */
   operandB: TPM2B_OPERAND;
-  /** the octet offset in the capability value for the start of operand A */
+  /** the octet offset in the capability data for the start of operand A */
   offset: number;
   /** the comparison to make */
   operation: number;
