@@ -9,3 +9,5 @@ export { COMMANDS, type CommandName } from './gen/commands.js';
 export { RC_INFO } from './gen/rc.js';
 export * from './wire/index.js';
 export * as crypto from './crypto/index.js';
+export * from './tpm/index.js';
+export * from './client/index.js';

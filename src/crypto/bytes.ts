@@ -102,6 +102,32 @@ export function utf8(s: string): Uint8Array {
 }
 
 /** 16-bit big-endian encoding of n (taken modulo 2^16). */
+/** UTF-8 decode (malformed sequences become U+FFFD). */
+export function utf8Decode(b: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < b.length; ) {
+    const c = b[i];
+    let cp = 0xfffd;
+    let n = 1;
+    if (c < 0x80) cp = c;
+    else if (c >= 0xc2 && c < 0xe0 && i + 1 < b.length && (b[i + 1] & 0xc0) === 0x80) {
+      cp = ((c & 0x1f) << 6) | (b[i + 1] & 0x3f);
+      n = 2;
+    } else if (c >= 0xe0 && c < 0xf0 && i + 2 < b.length && (b[i + 1] & 0xc0) === 0x80 && (b[i + 2] & 0xc0) === 0x80) {
+      cp = ((c & 0x0f) << 12) | ((b[i + 1] & 0x3f) << 6) | (b[i + 2] & 0x3f);
+      n = 3;
+      if (cp < 0x800 || (cp >= 0xd800 && cp < 0xe000)) cp = 0xfffd;
+    } else if (c >= 0xf0 && c < 0xf5 && i + 3 < b.length && (b[i + 1] & 0xc0) === 0x80 && (b[i + 2] & 0xc0) === 0x80 && (b[i + 3] & 0xc0) === 0x80) {
+      cp = ((c & 0x07) << 18) | ((b[i + 1] & 0x3f) << 12) | ((b[i + 2] & 0x3f) << 6) | (b[i + 3] & 0x3f);
+      n = 4;
+      if (cp < 0x10000 || cp > 0x10ffff) cp = 0xfffd;
+    }
+    out += String.fromCodePoint(cp);
+    i += n;
+  }
+  return out;
+}
+
 export function u16be(n: number): Uint8Array {
   return Uint8Array.of((n >>> 8) & 0xff, n & 0xff);
 }

@@ -1,0 +1,19 @@
+/** Every implemented command handler, by command name (one table per Part 3 chapter). */
+import type { HandlerTable } from './handler.js';
+import { startupHandlers } from './09-startup/index.js';
+import { testingHandlers } from './10-testing/index.js';
+import { randomHandlers } from './16-random/index.js';
+import { sequenceHandlers } from './17-hash-hmac-sequences/index.js';
+import { pcrHandlers } from './22-pcr/index.js';
+import { clockHandlers } from './29-clocks-timers/index.js';
+import { capabilityHandlers } from './30-capability/index.js';
+
+export const HANDLERS: HandlerTable = {
+  ...startupHandlers,
+  ...testingHandlers,
+  ...randomHandlers,
+  ...sequenceHandlers,
+  ...pcrHandlers,
+  ...clockHandlers,
+  ...capabilityHandlers,
+};

@@ -1,0 +1,42 @@
+/**
+ * Entities a handle can name and their authValues (TPM 2.0 Part 1 "Entity Types" and
+ * "authValue"): hierarchies, PCRs, loaded objects.
+ */
+import { TPM_HT, TPM_RH } from '../../gen/constants.js';
+import type { CommandContext } from '../context.js';
+
+const EMPTY = new Uint8Array(0);
+
+/** authValue with trailing zero octets removed, as comparisons use it (Part 1 "Password Authorizations"). */
+export function trimTrailingZeros(v: Uint8Array): Uint8Array {
+  let n = v.length;
+  while (n > 0 && v[n - 1] === 0) n--;
+  return n === v.length ? v : v.subarray(0, n);
+}
+
+/** The authValue of the entity a handle names, or undefined when there is no such entity. */
+export function authValueOf(ctx: CommandContext, handle: number, _role: 'USER' | 'ADMIN' | 'DUP'): Uint8Array | undefined {
+  const p = ctx.read('persistent');
+  switch (handle) {
+    case TPM_RH.OWNER:
+      return p.hierarchyAuth.owner;
+    case TPM_RH.ENDORSEMENT:
+      return p.hierarchyAuth.endorsement;
+    case TPM_RH.LOCKOUT:
+      return p.hierarchyAuth.lockout;
+    case TPM_RH.PLATFORM:
+      return ctx.read('stateClear').platformAuth;
+    case TPM_RH.NULL:
+      return EMPTY;
+  }
+  switch (handle >>> 24) {
+    case TPM_HT.PCR: {
+      if (handle >= ctx.profile.pcrCount) return undefined;
+      const group = ctx.profile.pcrAttributes[handle].authGroup ?? 0;
+      return group > 0 ? ctx.read('stateClear').pcrAuthValues[group - 1] : EMPTY;
+    }
+    case TPM_HT.TRANSIENT:
+      return ctx.read('volatile').objects[handle]?.auth;
+  }
+  return undefined;
+}

@@ -1,0 +1,216 @@
+/**
+ * The command pipeline, in the order of TPM 2.0 Part 3 "Command Processing": header, command
+ * code and initialisation checks, handles, the authorization area and authorization by role,
+ * strict parameter decoding, the handler, the response, and one commit of the state drafts.
+ * Never throws: every fault becomes a response code.
+ */
+import { TPM_CC, TPM_HT, TPM_RC, TPM_RH, TPM_ST, TPMA_SESSION } from '../../gen/constants.js';
+import { WireError } from '../../wire/errors.js';
+import type { CommandDesc } from '../../wire/descriptor.js';
+import { Reader } from '../../wire/reader.js';
+import { Writer } from '../../wire/writer.js';
+import { CommandContext, type Machine } from '../context.js';
+import { TpmFault, withHandle, withParameter, withSession } from '../errors.js';
+import type { HandlerTable } from '../commands/handler.js';
+import { authValueOf, trimTrailingZeros } from './entities.js';
+
+const HEADER = 10;
+const MAX_SESSIONS = 3;
+
+interface Session {
+  handle: number;
+  nonce: Uint8Array;
+  attributes: number;
+  hmac: Uint8Array;
+}
+
+/** A response that is only a header with a response code. */
+export function errorResponse(rc: number): Uint8Array {
+  const out = new Uint8Array(HEADER);
+  const v = new DataView(out.buffer);
+  v.setUint16(0, TPM_ST.NO_SESSIONS);
+  v.setUint32(2, HEADER);
+  v.setUint32(6, rc >>> 0);
+  return out;
+}
+
+class Reject {
+  constructor(readonly rc: number) {}
+}
+
+const reject = (rc: number): never => {
+  throw new Reject(rc);
+};
+
+/** Commands a TPM in failure mode still answers (Part 1 "Failure Mode"). */
+const FAILURE_MODE_COMMANDS = new Set<number>([TPM_CC.GetTestResult, TPM_CC.GetCapability]);
+
+export function executeCommand(machine: Machine, handlers: HandlerTable, command: Uint8Array, locality: number): Uint8Array {
+  try {
+    return run(machine, handlers, command, locality);
+  } catch (e) {
+    if (e instanceof Reject) return errorResponse(e.rc);
+    return errorResponse(TPM_RC.FAILURE);
+  }
+}
+
+function run(machine: Machine, handlers: HandlerTable, command: Uint8Array, locality: number): Uint8Array {
+  // --- Header (Part 3 "Handle Area Validation" and before)
+  if (command.length < HEADER) reject(TPM_RC.COMMAND_SIZE);
+  const header = new DataView(command.buffer, command.byteOffset, command.byteLength);
+  const tag = header.getUint16(0);
+  const size = header.getUint32(2);
+  const code = header.getUint32(6);
+  if (size !== command.length || size > machine.profile.limits.MAX_COMMAND_SIZE) reject(TPM_RC.COMMAND_SIZE);
+  if (tag !== TPM_ST.SESSIONS && tag !== TPM_ST.NO_SESSIONS) reject(TPM_RC.BAD_TAG);
+
+  const volatile = machine.state.volatile;
+  if (!volatile.initialized) reject(TPM_RC.FAILURE);
+  if (volatile.failure && !FAILURE_MODE_COMMANDS.has(code)) reject(TPM_RC.FAILURE);
+  const desc = machine.profile.commands.get(code);
+  const handler = desc ? (handlers as Record<string, unknown>)[desc.name] : undefined;
+  if (!desc || typeof handler !== 'function') return reject(TPM_RC.COMMAND_CODE);
+  if (!volatile.started && code !== TPM_CC.Startup) reject(TPM_RC.INITIALIZE);
+  if (volatile.started && code === TPM_CC.Startup) reject(TPM_RC.INITIALIZE);
+
+  const codec = machine.profile.codec;
+  const r = new Reader(command, HEADER, command.length);
+
+  // --- Handle area: each handle decoded strictly by its interface type.
+  const input: Record<string, unknown> = {};
+  const handleValues: number[] = [];
+  desc.handles.forEach((h, i) => {
+    try {
+      const v = codec.read<number>(h.type, r, !!h.allowNull);
+      handleValues.push(v);
+      input[h.name] = v;
+    } catch (e) {
+      if (e instanceof WireError) reject(withHandle(e.rc, i + 1));
+      throw e;
+    }
+  });
+
+  // --- Authorization area (Part 1 "Authorization Area"; Part 3 "Session Area Validation").
+  const authHandles = desc.handles.map((h, i) => ({ h, i })).filter((x) => x.h.auth);
+  const sessions: Session[] = [];
+  if (tag === TPM_ST.SESSIONS) {
+    if (desc.tag === 'no-sessions') reject(TPM_RC.AUTH_CONTEXT);
+    if (r.remaining < 4) reject(TPM_RC.AUTHSIZE);
+    const authSize = r.u32();
+    if (authSize < 9 || authSize > r.remaining) reject(TPM_RC.AUTHSIZE);
+    const end = r.pos + authSize;
+    const paramEnd = r.end;
+    r.end = end;
+    while (r.pos < end) {
+      const n = sessions.length + 1;
+      if (n > MAX_SESSIONS) reject(TPM_RC.AUTHSIZE);
+      try {
+        const handle = codec.read<number>('TPMI_SH_AUTH_SESSION', r, true);
+        const nonce = codec.read<Uint8Array>('TPM2B_NONCE', r);
+        const attributes = codec.read<number>('TPMA_SESSION', r);
+        const hmac = codec.read<Uint8Array>('TPM2B_AUTH', r);
+        sessions.push({ handle, nonce, attributes, hmac });
+      } catch (e) {
+        if (e instanceof WireError) reject(e.rc === 0x09a ? TPM_RC.AUTHSIZE : withSession(e.rc, n));
+        throw e;
+      }
+    }
+    r.end = paramEnd;
+  } else if (authHandles.length > 0) {
+    reject(TPM_RC.AUTH_MISSING);
+  }
+  if (sessions.length < authHandles.length) reject(TPM_RC.AUTH_MISSING);
+
+  const ctx = new CommandContext(machine, desc, locality);
+
+  // Objects and sessions the handles name must be loaded (Part 3 "Handle Area Validation").
+  desc.handles.forEach((h, i) => {
+    const v = handleValues[i];
+    if (v >>> 24 === TPM_HT.TRANSIENT && !(v in ctx.read('volatile').objects)) reject(TPM_RC.REFERENCE_H0 + i);
+  });
+
+  authHandles.forEach(({ h, i }, k) => {
+    const s = sessions[k];
+    const n = k + 1;
+    if (s.handle !== TPM_RH.TPM_RS_PW) reject(TPM_RC.REFERENCE_S0 + k);
+    // A password session has no nonce and may only ask to continue (Part 1 "Password Authorizations").
+    if (s.nonce.length !== 0) reject(withSession(TPM_RC.NONCE, n));
+    if (s.attributes & (TPMA_SESSION.audit | TPMA_SESSION.encrypt | TPMA_SESSION.decrypt | TPMA_SESSION.auditExclusive | TPMA_SESSION.auditReset)) {
+      reject(withSession(TPM_RC.ATTRIBUTES, n));
+    }
+    const expected = authValueOf(ctx, handleValues[i], h.auth!.role);
+    if (expected === undefined) reject(withHandle(TPM_RC.HANDLE, i + 1));
+    const given = trimTrailingZeros(s.hmac);
+    if (!equalBytes(given, trimTrailingZeros(expected!))) reject(withSession(TPM_RC.BAD_AUTH, n));
+  });
+  for (let k = authHandles.length; k < sessions.length; k++) {
+    // Sessions beyond the authorizations are for audit or encryption; a password cannot be one.
+    if (sessions[k].handle === TPM_RH.TPM_RS_PW) reject(withSession(TPM_RC.VALUE, k + 1));
+    reject(TPM_RC.REFERENCE_S0 + k);
+  }
+
+  // --- Parameters, strictly (Part 3 "Parameter Unmarshaling Errors").
+  try {
+    Object.assign(input, codec.readFields(desc.params, r));
+  } catch (e) {
+    if (e instanceof WireError) reject(withParameter(e.rc, 1 + desc.params.findIndex((p) => p.name === e.path[0])));
+    throw e;
+  }
+  if (r.remaining !== 0) reject(TPM_RC.SIZE);
+
+  // --- The command itself.
+  let output: Record<string, unknown>;
+  try {
+    output = (handler as (c: CommandContext, i: unknown) => Record<string, unknown>)(ctx, input) ?? {};
+  } catch (e) {
+    if (e instanceof TpmFault) reject(faultCode(desc, e));
+    throw e;
+  }
+
+  // --- Response (Part 1 "Response Parameter Area").
+  const w = new Writer(256);
+  w.u16(tag);
+  const sizeAt = w.reserve(4);
+  w.u32(TPM_RC.SUCCESS);
+  for (const h of desc.responseHandles) w.u32(output[h.name] as number);
+  let paramSizeAt = 0;
+  if (tag === TPM_ST.SESSIONS) paramSizeAt = w.reserve(4);
+  const paramStart = w.pos;
+  codec.writeFields(desc.responseParams, w, output);
+  if (tag === TPM_ST.SESSIONS) {
+    w.patch(paramSizeAt, 4, w.pos - paramStart);
+    for (const s of sessions) {
+      w.u16(0);
+      w.u8(s.attributes & TPMA_SESSION.continueSession);
+      w.u16(0);
+    }
+  }
+  w.patch(sizeAt, 4, w.pos);
+
+  // --- One commit. A state change after an orderly Shutdown voids it.
+  const written = ctx.written();
+  if (code !== TPM_CC.Shutdown && code !== TPM_CC.Startup && written.some((g) => g === 'stateClear' || g === 'persistent' || g === 'stateReset')) {
+    if (ctx.read('persistent').orderlyShutdown !== null) ctx.write('persistent').orderlyShutdown = null;
+  }
+  ctx.commit();
+  return w.finish();
+}
+
+/** Adds the handle, parameter or session number a handler named. */
+function faultCode(desc: CommandDesc, e: TpmFault): number {
+  if (e.session !== undefined) return withSession(e.rc, e.session);
+  if (e.field !== undefined) {
+    const h = desc.handles.findIndex((x) => x.name === e.field);
+    if (h >= 0) return withHandle(e.rc, h + 1);
+    const p = desc.params.findIndex((x) => x.name === e.field);
+    if (p >= 0) return withParameter(e.rc, p + 1);
+  }
+  return e.rc;
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let d = 0;
+  for (let i = 0; i < a.length; i++) d |= a[i] ^ b[i];
+  return d === 0;
+}

@@ -1,0 +1,168 @@
+/**
+ * createTpm(): one emulated TPM. `execute()` takes command octets and returns response octets,
+ * synchronously, and never throws. Platform signals (power, NV, cancel, physical presence,
+ * _TPM_Hash_*) are methods. With a `seed` everything the TPM draws is deterministic.
+ */
+import { utf8 } from '../crypto/bytes.js';
+import { createDrbg, systemRng, type Drbg } from '../crypto/drbg.js';
+import { SHA256 } from '../crypto/hash.js';
+import { HANDLERS } from './commands/index.js';
+import type { ClockPort, Machine } from './context.js';
+import { executeCommand } from './dispatch/execute.js';
+import { resolveProfile, type Profile, type ProfileSpec } from './profile.js';
+import { hashData, hashEnd, hashStart, manufacture, powerOff, tpmInit } from './state/lifecycle.js';
+import { decodeSnapshot, encodeSnapshot } from './state/snapshot.js';
+import type { PersistentState, TpmState } from './state/types.js';
+
+/** Where a TPM keeps what must survive power loss. In memory by default; `fileStorage()` in vtpm/node. */
+export interface Storage {
+  /** The last saved persistent state, or undefined for a TPM that was never manufactured. */
+  load(): Uint8Array | undefined;
+  /** Save atomically: after a crash, load() returns either the previous or this value. */
+  save(persistent: Uint8Array): void;
+}
+
+export interface TpmOptions {
+  /** 'tpm2' (default), 'tcm2', 'pc-client', or a custom profile declaration. */
+  profile?: string | ProfileSpec;
+  /** Makes the TPM deterministic: its DRBG is instantiated from this seed. */
+  seed?: Uint8Array | string;
+  /** Persistent state; defaults to memory. */
+  storage?: Storage;
+  /** Millisecond clock; defaults to the platform's monotonic clock. */
+  clock?: ClockPort;
+  /** Restore a whole TPM from `snapshot()` (profile and storage options still apply). */
+  snapshot?: Uint8Array;
+  /** Start powered off (as a simulator does until its power-on signal). Default: powered on. */
+  poweredOff?: boolean;
+}
+
+export interface ExecuteOptions {
+  /** Locality of the command, 0-4 (default 0). */
+  locality?: number;
+}
+
+export interface Tpm {
+  readonly profile: Profile;
+  /** Runs one command. Any input gives a well-formed response; nothing throws. */
+  execute(command: Uint8Array, options?: ExecuteOptions): Uint8Array;
+  /** Power on: _TPM_Init. Ignored when already on. */
+  powerOn(): void;
+  powerOff(): void;
+  readonly poweredOn: boolean;
+  /** _TPM_Init without a power cycle (the platform reset signal). */
+  reset(): void;
+  /** NV is available (the simulator's NV_ON signal); always true here. */
+  nvOn(): void;
+  cancel(on: boolean): void;
+  setPhysicalPresence(on: boolean): void;
+  /** The _TPM_Hash_Start/Data/End event sequence (H-CRTM before Startup, DRTM after). */
+  hashStart(): void;
+  hashData(data: Uint8Array): void;
+  hashEnd(): void;
+  /** The whole state (every lifetime group and the DRBG), versioned. */
+  snapshot(): Uint8Array;
+}
+
+const defaultClock: ClockPort = {
+  now: () => (globalThis as { performance?: { now(): number } }).performance?.now() ?? Date.now(),
+};
+
+interface SnapshotBody {
+  profile: string;
+  state: TpmState;
+  drbg: Uint8Array;
+}
+
+function seedBytes(seed: Uint8Array | string): Uint8Array {
+  return typeof seed === 'string' ? SHA256.digest(utf8(seed)) : seed;
+}
+
+const implemented = new Set(Object.keys(HANDLERS));
+
+export function createTpm(options: TpmOptions = {}): Tpm {
+  const profile = resolveProfile(options.profile ?? 'tpm2', implemented);
+  const clock = options.clock ?? defaultClock;
+  let rng: Drbg;
+  let state: TpmState;
+  if (options.snapshot) {
+    const body = decodeSnapshot<SnapshotBody>(options.snapshot);
+    if (body.profile !== profile.name) throw new Error(`snapshot is of profile '${body.profile}', not '${profile.name}'`);
+    state = body.state;
+    rng = createDrbg({ state: body.drbg });
+  } else {
+    rng = createDrbg(options.seed !== undefined ? seedBytes(options.seed) : systemRng().bytes(32));
+    state = manufacture(profile);
+    const saved = options.storage?.load();
+    if (saved) state.persistent = decodeSnapshot<PersistentState>(saved);
+  }
+  const machine: Machine = { profile, clock, rng, state };
+  const storage = options.storage;
+  let lastSaved = storage ? encodeSnapshot(machine.state.persistent) : undefined;
+  const persist = () => {
+    if (!storage) return;
+    const bytes = encodeSnapshot(machine.state.persistent);
+    if (lastSaved && bytes.length === lastSaved.length && bytes.every((b, i) => b === lastSaved![i])) return;
+    storage.save(bytes);
+    lastSaved = bytes;
+  };
+  if (storage && !storage.load()) storage.save(lastSaved!);
+  if (!options.poweredOff && !machine.state.volatile.initialized) tpmInit(machine);
+
+  return {
+    profile,
+    execute(command, opts = {}) {
+      const locality = opts.locality ?? 0;
+      const persistentBefore = machine.state.persistent;
+      const response = executeCommand(machine, HANDLERS, command, locality);
+      if (machine.state.persistent !== persistentBefore) persist();
+      return response;
+    },
+    powerOn() {
+      if (!machine.state.volatile.initialized) tpmInit(machine);
+    },
+    powerOff() {
+      powerOff(machine);
+    },
+    get poweredOn() {
+      return machine.state.volatile.initialized;
+    },
+    reset() {
+      tpmInit(machine);
+    },
+    nvOn() {},
+    cancel(on) {
+      machine.state.volatile.cancel = on;
+    },
+    setPhysicalPresence(on) {
+      machine.state.volatile.physicalPresence = on;
+    },
+    hashStart() {
+      if (machine.state.volatile.initialized) hashStart(machine);
+    },
+    hashData(data) {
+      hashData(machine, data);
+    },
+    hashEnd() {
+      hashEnd(machine);
+    },
+    snapshot() {
+      const body: SnapshotBody = { profile: profile.name, state: machine.state, drbg: rng.state() };
+      return encodeSnapshot(body);
+    },
+  };
+}
+
+/** An in-memory Storage (what createTpm uses when none is given), useful to share state in tests. */
+export function memoryStorage(initial?: Uint8Array): Storage & { readonly saved: Uint8Array | undefined } {
+  let saved = initial;
+  return {
+    load: () => saved,
+    save: (b) => {
+      saved = b.slice();
+    },
+    get saved() {
+      return saved;
+    },
+  };
+}

@@ -1,0 +1,107 @@
+/**
+ * TPM state as plain records grouped by lifetime (TPM 2.0 Part 1 "TPM Operational States" and
+ * "Shutdown and Startup"): what survives power loss (persistent), what a TPM Reset clears
+ * (stateReset), what Startup(CLEAR) clears (stateClear), and what lives only while powered
+ * (volatile). Every record is serialisable; the snapshot format versions them.
+ */
+import type { HashContext } from '../../crypto/hash.js';
+
+/** One allocated PCR bank: the hash and the PCRs allocated in it (bit n = PCR n). */
+export interface PcrBankAllocation {
+  hash: number;
+  select: number;
+}
+
+/** What Shutdown(STATE) saves for the next Startup (Part 1 "Shutdown"). */
+export interface SavedState {
+  /** PCR values of PCRs with stateSave, per bank, by hash. */
+  pcrValues: { [hash: number]: Uint8Array[] };
+  pcrUpdateCounter: number;
+  restartCount: number;
+  /** PCR authValues and policies survive a TPM Resume. */
+  pcrAuthValues: Uint8Array[];
+  pcrPolicies: { hashAlg: number; digest: Uint8Array }[];
+}
+
+export interface PersistentState {
+  /** Snapshot format of this record. */
+  version: number;
+  /** The PCR allocation in force, and one PCR_Allocate asked for at the next TPM Reset. */
+  pcrAllocation: PcrBankAllocation[];
+  pcrAllocationPending: PcrBankAllocation[] | null;
+  /** ownerAuth, endorsementAuth, lockoutAuth (Part 1 "Hierarchy authValues"). */
+  hierarchyAuth: { owner: Uint8Array; endorsement: Uint8Array; lockout: Uint8Array };
+  /** TPMS_CLOCK_INFO.resetCount. */
+  resetCount: number;
+  /** Clock (ms) as last written to NV. */
+  clock: number;
+  /** Clock was saved by an orderly shutdown; a disorderly one leaves safe = NO. */
+  clockSafe: boolean;
+  /** The last Shutdown: TPM_SU_CLEAR, TPM_SU_STATE, or null when none was orderly. */
+  orderlyShutdown: number | null;
+  savedState: SavedState | null;
+}
+
+export interface StateResetState {
+  /** TPMS_CLOCK_INFO.restartCount: zeroed by TPM Reset, incremented by Restart and Resume. */
+  restartCount: number;
+}
+
+export interface StateClearState {
+  /** platformAuth: set to empty by every Startup(CLEAR) (Part 1 "Platform Hierarchy"). */
+  platformAuth: Uint8Array;
+  /** PCR values by hash algorithm; one Uint8Array per PCR (empty when not allocated). */
+  pcrValues: { [hash: number]: Uint8Array[] };
+  /** Incremented on every PCR change except for doNotIncrement PCRs (Part 1 "pcrUpdateCounter"). */
+  pcrUpdateCounter: number;
+  /** PCR_SetAuthValue per authorization group index (0-based group - 1). */
+  pcrAuthValues: Uint8Array[];
+  /** PCR_SetAuthPolicy per policy group. */
+  pcrPolicies: { hashAlg: number; digest: Uint8Array }[];
+}
+
+/** A hash or event sequence object (Part 3 "Hash/HMAC/Event Sequences"). */
+export interface SequenceObject {
+  kind: 'hash' | 'event' | 'hmac';
+  auth: Uint8Array;
+  /** For hash/HMAC sequences: the running context; for event sequences one per PCR bank. */
+  contexts: HashContext[];
+  hashAlg: number;
+  /** HashSequenceStart: did the data begin with TPM_GENERATED_VALUE? (a ticket is not given then). */
+  firstBlock: Uint8Array | null;
+}
+
+export interface VolatileState {
+  /** _TPM_Init happened and Startup has not yet succeeded. */
+  initialized: boolean;
+  /** Startup succeeded (commands other than Startup may run). */
+  started: boolean;
+  /** The locality of the Startup (for the H-CRTM PCR). */
+  startupLocality: number;
+  /** The clock port's reading at _TPM_Init: TPM time counts from here (Part 1 "Time"). */
+  powerOnAt: number;
+  /** Clock at _TPM_Init, from NV: Clock = clockBase + (now - powerOnAt) (Part 1 "Clock"). */
+  clockBase: number;
+  /** H-CRTM digests measured by _TPM_Hash_Start..End before Startup, per bank. */
+  hcrtm: { [hash: number]: Uint8Array } | null;
+  /** Self-test state: algorithms tested so far; full test done. */
+  selfTested: boolean;
+  /** Objects by handle (sequences for now). */
+  objects: { [handle: number]: SequenceObject };
+  /** _TPM_Hash_Start..End in progress: one context per allocated bank. */
+  drtmHash: HashContext[] | null;
+  /** TPM failure mode (only GetTestResult and GetCapability answer). */
+  failure: null | { code: number; detail: string };
+  /** Platform signals. */
+  physicalPresence: boolean;
+  cancel: boolean;
+}
+
+export interface TpmState {
+  persistent: PersistentState;
+  stateReset: StateResetState;
+  stateClear: StateClearState;
+  volatile: VolatileState;
+}
+
+export type StateGroup = keyof TpmState;
