@@ -11,3 +11,4 @@ export * from './ecc.js';
 export * from './sm2.js';
 export * from './rsa.js';
 export * from './registry.js';
+export * from './pooled-drbg.js';

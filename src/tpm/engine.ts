@@ -4,7 +4,8 @@
  * _TPM_Hash_*) are methods. With a `seed` everything the TPM draws is deterministic.
  */
 import { utf8 } from '../crypto/bytes.js';
-import { createDrbg, systemRng, type Drbg } from '../crypto/drbg.js';
+import { systemRng, type Drbg } from '../crypto/drbg.js';
+import { createPooledDrbg } from '../crypto/pooled-drbg.js';
 import { SHA256 } from '../crypto/hash.js';
 import { HANDLERS } from './commands/index.js';
 import type { ClockPort, Machine } from './context.js';
@@ -80,8 +81,25 @@ function seedBytes(seed: Uint8Array | string): Uint8Array {
 
 const implemented = new Set(Object.keys(HANDLERS));
 
+/**
+ * Resolved profiles are immutable, so TPMs of the same profile share one (its codec, crypto
+ * registry and tables): a thousand TPMs cost a thousand states, not a thousand codecs.
+ */
+const resolvedByName = new Map<string, Profile>();
+const resolvedBySpec = new WeakMap<ProfileSpec, Profile>();
+function profileFor(p: string | ProfileSpec): Profile {
+  if (typeof p === 'string') {
+    let r = resolvedByName.get(p);
+    if (!r) resolvedByName.set(p, (r = resolveProfile(p, implemented)));
+    return r;
+  }
+  let r = resolvedBySpec.get(p);
+  if (!r) resolvedBySpec.set(p, (r = resolveProfile(p, implemented)));
+  return r;
+}
+
 export function createTpm(options: TpmOptions = {}): Tpm {
-  const profile = resolveProfile(options.profile ?? 'tpm2', implemented);
+  const profile = profileFor(options.profile ?? 'tpm2');
   const clock = options.clock ?? defaultClock;
   let rng: Drbg;
   let state: TpmState;
@@ -89,9 +107,9 @@ export function createTpm(options: TpmOptions = {}): Tpm {
     const body = decodeSnapshot<SnapshotBody>(options.snapshot);
     if (body.profile !== profile.name) throw new Error(`snapshot is of profile '${body.profile}', not '${profile.name}'`);
     state = body.state;
-    rng = createDrbg({ state: body.drbg });
+    rng = createPooledDrbg({ state: body.drbg });
   } else {
-    rng = createDrbg(options.seed !== undefined ? seedBytes(options.seed) : systemRng().bytes(32));
+    rng = createPooledDrbg(options.seed !== undefined ? seedBytes(options.seed) : systemRng().bytes(32));
     state = manufacture(profile);
     const saved = options.storage?.load();
     if (saved) state.persistent = decodeSnapshot<PersistentState>(saved);
