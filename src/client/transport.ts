@@ -6,7 +6,7 @@ export interface Transport {
   close?(): Promise<void>;
 }
 
-/** A transport to a TPM in this process. */
+/** A transport to a TPM running in the same program. */
 export function inProcess(tpm: Tpm, options: ExecuteOptions = {}): Transport {
   return {
     send: async (command) => tpm.execute(command, options),

@@ -110,7 +110,7 @@ export function createTpm(options: TpmOptions = {}): Tpm {
     rng = createPooledDrbg({ state: body.drbg });
   } else {
     rng = createPooledDrbg(options.seed !== undefined ? seedBytes(options.seed) : systemRng().bytes(32));
-    state = manufacture(profile);
+    state = manufacture(profile, rng);
     const saved = options.storage?.load();
     if (saved) state.persistent = decodeSnapshot<PersistentState>(saved);
   }

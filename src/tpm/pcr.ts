@@ -55,3 +55,69 @@ export function selectedPcrs(select: Uint8Array): number[] {
 export function countPcrChange(profile: Profile, clear: StateClearState, pcr: number): void {
   if (!profile.pcrAttributes[pcr]?.doNotIncrement) clear.pcrUpdateCounter = (clear.pcrUpdateCounter + 1) >>> 0;
 }
+
+/** The DRTM PCR (PC Client "PCR Usage"; Part 4 DRTM_PCR): extended by _TPM_Hash_End after Startup. */
+export const DRTM_PCR = 17;
+
+/** Does this profile have a DRTM PCR (and so forbid TPM2_PCR_Reset at locality 4)? */
+export function hasDrtmPcr(profile: Profile): boolean {
+  return profile.pcrCount > DRTM_PCR;
+}
+
+/** PCR_Extend/PCR_Event at this locality (Part 1 "PCR Attributes": extendLocality). */
+export function pcrExtendAllowed(profile: Profile, pcr: number, locality: number): boolean {
+  const attrs = profile.pcrAttributes[pcr];
+  return !!attrs && (attrs.extendLocality & localityBit(locality)) !== 0;
+}
+
+/**
+ * PCR_Reset at this locality (Part 1 "PCR Attributes": resetLocality). A TPM with a DRTM PCR
+ * never resets PCRs from locality 4: those are reset by _TPM_Hash_End only.
+ */
+export function pcrResetAllowed(profile: Profile, pcr: number, locality: number): boolean {
+  const attrs = profile.pcrAttributes[pcr];
+  if (!attrs || (locality === 4 && hasDrtmPcr(profile))) return false;
+  return (attrs.resetLocality & localityBit(locality)) !== 0;
+}
+
+/**
+ * Extends one PCR of one bank when that PCR is allocated; counts the change. Returns false
+ * (and changes nothing) for a bank or PCR that is not allocated.
+ */
+export function extendPcr(
+  profile: Profile,
+  allocation: readonly PcrBankAllocation[],
+  clear: StateClearState,
+  pcr: number,
+  hashAlg: number,
+  digest: Uint8Array,
+): boolean {
+  const h = profile.crypto.hash(hashAlg);
+  const bank = clear.pcrValues[hashAlg];
+  if (!h || !bank || !isAllocated(allocation, hashAlg, pcr) || bank[pcr].length !== h.digestSize) return false;
+  bank[pcr] = extendValue(h, bank[pcr], digest);
+  countPcrChange(profile, clear, pcr);
+  return true;
+}
+
+/** TPMS_PCR_SELECTION.pcrSelect as a bitmap (bit n = PCR n), limited to the implemented PCRs. */
+export function selectBits(profile: Profile, select: Uint8Array): number {
+  let bits = 0;
+  for (const pcr of selectedPcrs(select)) if (pcr < profile.pcrCount && pcr < 32) bits |= 1 << pcr;
+  return bits >>> 0;
+}
+
+/**
+ * How much Startup changes pcrUpdateCounter (Part 1 "pcrUpdateCounter"): every PCR given its
+ * initial value counts as changed, except those in the no-increment group. On TPM Resume the
+ * state-saved PCRs are restored, not changed. (As the TCG reference's PCR startup does.)
+ */
+export function startupPcrChanges(profile: Profile, resume: boolean): number {
+  let n = 0;
+  for (let pcr = 0; pcr < profile.pcrCount; pcr++) {
+    const attrs = profile.pcrAttributes[pcr];
+    if (resume && attrs?.stateSave) continue;
+    if (!attrs?.doNotIncrement) n++;
+  }
+  return n;
+}

@@ -3,17 +3,23 @@
  * "Startup", "Shutdown"): manufacture, _TPM_Init (power on), Startup CLEAR/STATE as TPM Reset,
  * TPM Restart and TPM Resume, Shutdown, and the _TPM_Hash_Start/Data/End event sequence.
  */
-import { TPM_RC, TPM_SU } from '../../gen/constants.js';
+import { TPM_ALG, TPM_RC, TPM_SU } from '../../gen/constants.js';
 import type { CommandContext, Machine } from '../context.js';
 import { tpmError } from '../errors.js';
-import { countPcrChange, extendValue, freshPcrValues } from '../pcr.js';
+import { countPcrChange, DRTM_PCR, extendValue, freshPcrValues, startupPcrChanges } from '../pcr.js';
 import type { Profile } from '../profile.js';
+import { contextHash } from '../properties.js';
+import type { Rng } from '../../crypto/drbg.js';
 import type { PersistentState, TpmState, VolatileState } from './types.js';
 
 export const STATE_VERSION = 1;
 
-/** A new TPM as it leaves the factory: default PCR allocation, counters at zero. */
-export function manufacture(profile: Profile): TpmState {
+/**
+ * A new TPM as it leaves the factory: default PCR allocation, counters at zero, hierarchy proofs
+ * from the DRBG (as long as the context-integrity hash's digest, as the reference's PROOF_SIZE).
+ */
+export function manufacture(profile: Profile, rng: Rng): TpmState {
+  const proofSize = contextHash(profile).digestSize;
   const all = profile.pcrCount >= 32 ? 0xffffffff : (1 << profile.pcrCount) - 1;
   const persistent: PersistentState = {
     version: STATE_VERSION,
@@ -25,6 +31,8 @@ export function manufacture(profile: Profile): TpmState {
     clockSafe: true,
     orderlyShutdown: TPM_SU.CLEAR,
     savedState: null,
+    pcrPolicies: emptyPcrPolicies(profile),
+    hierarchyProof: { platform: rng.bytes(proofSize), owner: rng.bytes(proofSize), endorsement: rng.bytes(proofSize) },
   };
   return {
     persistent,
@@ -35,14 +43,19 @@ export function manufacture(profile: Profile): TpmState {
 }
 
 function emptyStateClear(profile: Profile): TpmState['stateClear'] {
-  const groups = Math.max(0, ...profile.pcrAttributes.map((a) => Math.max(a.authGroup ?? 0, a.policyGroup ?? 0)));
+  const groups = Math.max(0, ...profile.pcrAttributes.map((a) => a.authGroup ?? 0));
   return {
     platformAuth: new Uint8Array(0),
     pcrValues: {},
     pcrUpdateCounter: 0,
     pcrAuthValues: Array.from({ length: groups }, () => new Uint8Array(0)),
-    pcrPolicies: Array.from({ length: groups }, () => ({ hashAlg: 0x0010, digest: new Uint8Array(0) })),
   };
+}
+
+/** PCR policies as manufactured (and after TPM2_ChangePPS): TPM_ALG_NULL and an empty digest per group. */
+export function emptyPcrPolicies(profile: Profile): PersistentState['pcrPolicies'] {
+  const groups = Math.max(0, ...profile.pcrAttributes.map((a) => a.policyGroup ?? 0));
+  return Array.from({ length: groups }, () => ({ hashAlg: TPM_ALG.NULL, digest: new Uint8Array(0) }));
 }
 
 function offVolatile(): VolatileState {
@@ -126,10 +139,11 @@ export function startup(ctx: CommandContext, startupType: number): void {
   const clear = ctx.write('stateClear');
   const fresh = emptyStateClear(profile);
   clear.pcrValues = freshPcrValues(profile, p.pcrAllocation, v.startupLocality);
-  clear.pcrUpdateCounter = 0;
+  // pcrUpdateCounter is TPM Reset data: zeroed by TPM Reset, kept by Restart and Resume; every
+  // PCR that Startup sets to its initial value counts as a change (as the TCG reference does).
+  clear.pcrUpdateCounter = ((reset ? 0 : (saved?.pcrUpdateCounter ?? 0)) + startupPcrChanges(profile, resume)) >>> 0;
   clear.platformAuth = fresh.platformAuth;
   clear.pcrAuthValues = fresh.pcrAuthValues;
-  clear.pcrPolicies = fresh.pcrPolicies;
   if (resume && saved) {
     for (const [hash, values] of Object.entries(saved.pcrValues)) {
       const bank = clear.pcrValues[Number(hash)];
@@ -138,9 +152,7 @@ export function startup(ctx: CommandContext, startupType: number): void {
         if (profile.pcrAttributes[pcr]?.stateSave && value.length === bank[pcr].length) bank[pcr] = value.slice();
       });
     }
-    clear.pcrUpdateCounter = saved.pcrUpdateCounter;
     clear.pcrAuthValues = saved.pcrAuthValues.map((a) => a.slice());
-    clear.pcrPolicies = saved.pcrPolicies.map((x) => ({ hashAlg: x.hashAlg, digest: x.digest.slice() }));
   }
   // An H-CRTM sequence before Startup: PCR 0 starts at 4 and is extended with its digest.
   if (!resume && v.hcrtm && profile.startupLocalityPcr >= 0) {
@@ -162,6 +174,10 @@ export function startup(ctx: CommandContext, startupType: number): void {
 
 /** TPM2_Shutdown (Part 3 "TPM2_Shutdown"): record an orderly shutdown; STATE saves PCRs and counters. */
 export function shutdown(ctx: CommandContext, machine: Machine, shutdownType: number): void {
+  // After TPM2_PCR_Allocate only Shutdown(CLEAR) is allowed (Part 3 "TPM2_Shutdown": TPM_RC_TYPE).
+  if (shutdownType === TPM_SU.STATE && ctx.read('persistent').pcrAllocationPending) {
+    throw tpmError(TPM_RC.TYPE, 'the PCR allocation changes at the next TPM Reset: Shutdown(CLEAR) is required').at('shutdownType');
+  }
   const p = ctx.write('persistent');
   p.clock = currentClock(machine);
   p.orderlyShutdown = shutdownType;
@@ -176,7 +192,6 @@ export function shutdown(ctx: CommandContext, machine: Machine, shutdownType: nu
       pcrUpdateCounter: clear.pcrUpdateCounter,
       restartCount: ctx.read('stateReset').restartCount,
       pcrAuthValues: clear.pcrAuthValues.map((a) => a.slice()),
-      pcrPolicies: clear.pcrPolicies.map((x) => ({ hashAlg: x.hashAlg, digest: x.digest.slice() })),
     };
   } else {
     p.savedState = null;
@@ -217,12 +232,14 @@ export function hashEnd(machine: Machine): void {
     values.forEach((value, pcr) => {
       if (value.length && (profile.pcrAttributes[pcr].resetLocality & 0x10) !== 0) values[pcr] = new Uint8Array(h.digestSize);
     });
-    const drtm = 17;
+    const drtm = DRTM_PCR;
     if (values[drtm]?.length) {
       values[drtm] = extendValue(h, values[drtm], digest);
       countPcrChange(profile, clear, drtm);
     }
     clear.pcrValues[Number(hash)] = values;
   }
-  machine.state = { ...state, stateClear: clear, volatile: { ...state.volatile, drtmHash: null } };
+  // A DRTM sequence counts as a restart (Part 2 "TPMS_CLOCK_INFO": restartCount).
+  const stateReset = { ...state.stateReset, restartCount: (state.stateReset.restartCount + 1) >>> 0 };
+  machine.state = { ...state, stateReset, stateClear: clear, volatile: { ...state.volatile, drtmHash: null } };
 }

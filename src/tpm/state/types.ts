@@ -18,9 +18,15 @@ export interface SavedState {
   pcrValues: { [hash: number]: Uint8Array[] };
   pcrUpdateCounter: number;
   restartCount: number;
-  /** PCR authValues and policies survive a TPM Resume. */
+  /** PCR authValues survive a TPM Resume. */
   pcrAuthValues: Uint8Array[];
-  pcrPolicies: { hashAlg: number; digest: Uint8Array }[];
+}
+
+/** A PCR policy group's authPolicy (Part 3 "TPM2_PCR_SetAuthPolicy"). */
+export interface PcrPolicy {
+  /** TPM_ALG_NULL when no policy is set. */
+  hashAlg: number;
+  digest: Uint8Array;
 }
 
 export interface PersistentState {
@@ -40,6 +46,12 @@ export interface PersistentState {
   /** The last Shutdown: TPM_SU_CLEAR, TPM_SU_STATE, or null when none was orderly. */
   orderlyShutdown: number | null;
   savedState: SavedState | null;
+  /** PCR_SetAuthPolicy per policy group (group n at n - 1): persistent, changed only by
+   * PCR_SetAuthPolicy and ChangePPS (Part 3 "TPM2_PCR_SetAuthPolicy"). */
+  pcrPolicies: PcrPolicy[];
+  /** phProof, shProof, ehProof: secrets that key the hierarchies' tickets (Part 1 "Hierarchy
+   * Proofs"; Part 2 "Tickets"), drawn from the DRBG at manufacture. */
+  hierarchyProof: { platform: Uint8Array; owner: Uint8Array; endorsement: Uint8Array };
 }
 
 export interface StateResetState {
@@ -52,12 +64,13 @@ export interface StateClearState {
   platformAuth: Uint8Array;
   /** PCR values by hash algorithm; one Uint8Array per PCR (empty when not allocated). */
   pcrValues: { [hash: number]: Uint8Array[] };
-  /** Incremented on every PCR change except for doNotIncrement PCRs (Part 1 "pcrUpdateCounter"). */
+  /**
+   * Incremented on every PCR change except for doNotIncrement PCRs (Part 1 "pcrUpdateCounter").
+   * Startup sets it: from zero at TPM Reset, from the saved value at Restart and Resume.
+   */
   pcrUpdateCounter: number;
   /** PCR_SetAuthValue per authorization group index (0-based group - 1). */
   pcrAuthValues: Uint8Array[];
-  /** PCR_SetAuthPolicy per policy group. */
-  pcrPolicies: { hashAlg: number; digest: Uint8Array }[];
 }
 
 /** A hash or event sequence object (Part 3 "Hash/HMAC/Event Sequences"). */
@@ -67,7 +80,8 @@ export interface SequenceObject {
   /** For hash/HMAC sequences: the running context; for event sequences one per PCR bank. */
   contexts: HashContext[];
   hashAlg: number;
-  /** HashSequenceStart: did the data begin with TPM_GENERATED_VALUE? (a ticket is not given then). */
+  /** Hash sequences: the first block of data (first 4 octets at most), null until one is given;
+   * a ticket is given only when it is 4 octets that are not TPM_GENERATED_VALUE. */
   firstBlock: Uint8Array | null;
 }
 
@@ -86,6 +100,8 @@ export interface VolatileState {
   hcrtm: { [hash: number]: Uint8Array } | null;
   /** Self-test state: algorithms tested so far; full test done. */
   selfTested: boolean;
+  /** Algorithms (TPM_ALG_ID) self-tested since _TPM_Init; absent: none (Part 1 "Self-Test Modes"). */
+  tested?: number[];
   /** Objects by handle (sequences for now). */
   objects: { [handle: number]: SequenceObject };
   /** _TPM_Hash_Start..End in progress: one context per allocated bank. */

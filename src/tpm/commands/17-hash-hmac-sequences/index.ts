@@ -1,3 +1,9 @@
 import type { HandlerTable } from '../handler.js';
+import { EventSequenceComplete } from './EventSequenceComplete.js';
+import { Hash } from './Hash.js';
+import { HashSequenceStart } from './HashSequenceStart.js';
+import { SequenceComplete } from './SequenceComplete.js';
+import { SequenceUpdate } from './SequenceUpdate.js';
 
-export const sequenceHandlers: HandlerTable = {};
+/** Clause 17, and TPM2_Hash (clause 15 "Symmetric Primitives"), which shares the hash-check ticket. */
+export const sequenceHandlers: HandlerTable = { Hash, HashSequenceStart, SequenceUpdate, SequenceComplete, EventSequenceComplete };

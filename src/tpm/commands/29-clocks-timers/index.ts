@@ -1,3 +1,5 @@
 import type { HandlerTable } from '../handler.js';
+import { ReadClock } from './ReadClock.js';
 
-export const clockHandlers: HandlerTable = {};
+/** Part 3 "Clocks and Timers". */
+export const clockHandlers: HandlerTable = { ReadClock };

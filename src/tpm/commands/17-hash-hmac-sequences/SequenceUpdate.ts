@@ -1,0 +1,16 @@
+import { TPM_RC } from '../../../gen/constants.js';
+import { tpmError } from '../../errors.js';
+import type { Handler } from '../handler.js';
+
+/**
+ * TPM2_SequenceUpdate (Part 3 "TPM2_SequenceUpdate"): adds data to a hash, HMAC or Event
+ * sequence; a hash sequence remembers its first block for the ticket decision. Any other object
+ * is TPM_RC_MODE on handle 1.
+ */
+export const SequenceUpdate: Handler<'SequenceUpdate'> = (ctx, { sequenceHandle, buffer }) => {
+  if (!ctx.read('volatile').objects[sequenceHandle]) throw tpmError(TPM_RC.MODE, 'not a sequence object').at('sequenceHandle');
+  const seq = ctx.write('volatile').objects[sequenceHandle];
+  if (seq.kind === 'hash' && seq.firstBlock === null) seq.firstBlock = buffer.slice(0, 4);
+  for (const c of seq.contexts) c.update(buffer);
+  return {};
+};
