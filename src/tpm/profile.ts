@@ -4,7 +4,7 @@
  */
 import { createCryptoRegistry, type CryptoRegistry } from '../crypto/registry.js';
 import { COMMANDS } from '../gen/commands.js';
-import { TPM_ALG, TPM_ECC } from '../gen/constants.js';
+import { TPM_ALG, TPM_ECC, TPM_PS } from '../gen/constants.js';
 import { PROFILE_SPECS } from '../gen/profiles.js';
 import { DEFAULT_LIMITS, SCHEMA } from '../gen/schemas.js';
 import { createCodec, type Codec } from '../wire/codec.js';
@@ -36,6 +36,34 @@ export interface Profile {
   accepts(type: string, value: number): boolean;
 }
 
+/**
+ * Implementation values the generated limits do not carry yet, with the reference's defaults
+ * (TpmProfile_Misc.h / TpmProfile_Common.h); a profile overrides any of them through `limits`.
+ */
+export const IMPLEMENTATION_DEFAULTS: { readonly [name: string]: number } = {
+  MAX_LOADED_SESSIONS: 3,
+  MIN_EVICT_OBJECTS: 7,
+  /** Persistent objects and NV counters that fit in NV (estimates, as Part 2 allows). */
+  MAX_EVICT_OBJECTS: 64,
+  MAX_NV_COUNTERS: 32,
+  NV_CLOCK_UPDATE_INTERVAL: 12,
+  MAX_ORDERLY_COUNT: 255,
+  MAX_COMMAND_SIZE: 4096,
+  MAX_RESPONSE_SIZE: 4096,
+  /** 2^16 - 1: a 16-bit context slot (the smallest Part 2 allows). */
+  CONTEXT_GAP_MAX: 0xffff,
+  /** Dictionary-attack parameters as manufactured. */
+  MAX_AUTH_FAIL: 3,
+  LOCKOUT_INTERVAL: 1000,
+  LOCKOUT_RECOVERY: 1000,
+  /** The platform specification: PC Client (TPM_PS_PC), level 0, revision 1.05. */
+  PS_FAMILY_INDICATOR: TPM_PS.PC,
+  PS_LEVEL: 0,
+  PS_REVISION: 0x105,
+  PS_DAY_OF_YEAR: 0,
+  PS_YEAR: 0,
+};
+
 const ALG_NAMES = TPM_ALG as Readonly<Record<string, number>>;
 const CURVE_NAMES = TPM_ECC as Readonly<Record<string, number>>;
 
@@ -64,7 +92,7 @@ export function resolveProfile(spec: ProfileSpec | string, implemented: Readonly
   const algorithms = new Set(s.algorithms.map(algId));
   const curves = new Set(s.curves.map(curveId));
   const rsaKeyBits = new Set(s.rsaKeyBits);
-  const limits: Record<string, number> = { ...DEFAULT_LIMITS, ...s.limits };
+  const limits: Record<string, number> = { ...DEFAULT_LIMITS, ...IMPLEMENTATION_DEFAULTS, ...s.limits };
   limits.IMPLEMENTATION_PCR = s.pcr.count;
   limits.PCR_SELECT_MAX = Math.ceil(s.pcr.count / 8);
   const crypto = createCryptoRegistry({ algorithms: [...algorithms], curves: [...curves] });

@@ -3,7 +3,7 @@
  * "TPM_PT", "TPMA_ALGORITHM", "TPMA_CC", "TPM_PT_PCR"; Part 3 "TPM2_GetCapability"). Values the
  * profile does not set are those of the TCG reference implementation (and swtpm).
  */
-import { TPM_ALG, TPM_CC, TPM_HT, TPM_PS, TPM_PT, TPM_PT_PCR, TPM_RH, TPM_SPEC, TPMA_ALGORITHM, TPMA_CC, TPMA_MEMORY, TPMA_PERMANENT, TPMA_STARTUP_CLEAR } from '../gen/constants.js';
+import { TPM_ALG, TPM_CC, TPM_HT, TPM_PT, TPM_PT_PCR, TPM_RH, TPM_SPEC, TPMA_ALGORITHM, TPMA_CC, TPMA_MEMORY, TPMA_PERMANENT, TPMA_STARTUP_CLEAR } from '../gen/constants.js';
 import type { TPMS_ALG_PROPERTY, TPMS_TAGGED_PCR_SELECT, TPMS_TAGGED_PROPERTY } from '../gen/types.js';
 import { utf8 } from '../crypto/bytes.js';
 import type { HashAlgorithm } from '../crypto/hash.js';
@@ -67,37 +67,11 @@ export function algorithmProperties(profile: Profile): TPMS_ALG_PROPERTY[] {
     .map((alg) => ({ alg, algProperties: ALGORITHM_ATTRIBUTES.get(alg)! }));
 }
 
-/**
- * Implementation values the generated limits do not carry yet, with the reference's defaults
- * (TpmProfile_Misc.h / TpmProfile_Common.h); a profile overrides any of them through `limits`.
- */
-const IMPLEMENTATION_DEFAULTS: { readonly [name: string]: number } = {
-  MAX_LOADED_SESSIONS: 3,
-  MIN_EVICT_OBJECTS: 7,
-  /** Persistent objects and NV counters that fit in NV (estimates, as Part 2 allows). */
-  MAX_EVICT_OBJECTS: 64,
-  MAX_NV_COUNTERS: 32,
-  NV_CLOCK_UPDATE_INTERVAL: 12,
-  MAX_ORDERLY_COUNT: 255,
-  MAX_COMMAND_SIZE: 4096,
-  MAX_RESPONSE_SIZE: 4096,
-  /** 2^16 - 1: a 16-bit context slot (the smallest Part 2 allows). */
-  CONTEXT_GAP_MAX: 0xffff,
-  /** Dictionary-attack parameters as manufactured. */
-  MAX_AUTH_FAIL: 3,
-  LOCKOUT_INTERVAL: 1000,
-  LOCKOUT_RECOVERY: 1000,
-  /** The platform specification: PC Client (TPM_PS_PC), level 0, revision 1.05. */
-  PS_FAMILY_INDICATOR: TPM_PS.PC,
-  PS_LEVEL: 0,
-  PS_REVISION: 0x105,
-  PS_DAY_OF_YEAR: 0,
-  PS_YEAR: 0,
-};
-
 /** A limit from the profile, else the implementation default. */
 export function implementationValue(profile: Profile, name: string): number {
-  return profile.limits[name] ?? IMPLEMENTATION_DEFAULTS[name];
+  const v = profile.limits[name];
+  if (v === undefined) throw new Error(`no implementation value '${name}'`);
+  return v;
 }
 
 /**
@@ -237,8 +211,9 @@ export function variableProperties(profile: Profile, state: Pick<TpmState, 'pers
   if (auth.owner.length) permanent |= TPMA_PERMANENT.ownerAuthSet;
   if (auth.endorsement.length) permanent |= TPMA_PERMANENT.endorsementAuthSet;
   if (auth.lockout.length) permanent |= TPMA_PERMANENT.lockoutAuthSet;
-  // Hierarchies cannot be disabled yet; `orderly` needs the shutdown state seen at Startup.
-  const startupClear = TPMA_STARTUP_CLEAR.phEnable | TPMA_STARTUP_CLEAR.shEnable | TPMA_STARTUP_CLEAR.ehEnable | TPMA_STARTUP_CLEAR.phEnableNV;
+  // Hierarchies cannot be disabled yet.
+  let startupClear = TPMA_STARTUP_CLEAR.phEnable | TPMA_STARTUP_CLEAR.shEnable | TPMA_STARTUP_CLEAR.ehEnable | TPMA_STARTUP_CLEAR.phEnableNV;
+  if (state.volatile.orderlyStartup) startupClear |= TPMA_STARTUP_CLEAR.orderly;
   const loadedObjects = transientHandles(state).length;
   const values: [number, number][] = [
     [TPM_PT.PERMANENT, permanent],

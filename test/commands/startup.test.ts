@@ -31,6 +31,25 @@ describe('TPM2_Startup / TPM2_Shutdown', () => {
     expect(rcOfBytes(r)).toBe(TPM_RC.VALUE | P1);
   });
 
+  it('TPMA_STARTUP_CLEAR.orderly says whether the Startup matched an orderly Shutdown', async () => {
+    const orderly = async (client: Awaited<ReturnType<typeof startedTpm>>['client']) => {
+      const cap = await client.run('GetCapability', { capability: 6, property: 0x201, propertyCount: 1 });
+      const props = (cap.capabilityData.data as { tpmProperty: { property: number; value: number }[] }).tpmProperty;
+      return (props.find((p) => p.property === 0x201)!.value >>> 31) === 1;
+    };
+    const { tpm, client } = await startedTpm();
+    expect(await orderly(client)).toBe(true); // a new TPM counts as shut down in order
+    tpm.powerOff();
+    tpm.powerOn();
+    await client.startup();
+    expect(await orderly(client)).toBe(false);
+    await client.shutdown('clear');
+    tpm.powerOff();
+    tpm.powerOn();
+    await client.startup();
+    expect(await orderly(client)).toBe(true);
+  });
+
   it('Resume after Shutdown(STATE) and power cycle: Startup(STATE) accepted', async () => {
     const { tpm, client } = await startedTpm();
     await client.shutdown('state');
@@ -47,6 +66,13 @@ describe('dispatcher front checks', () => {
     expect(rcOfBytes(tpm.execute(hex('8001 0000')))).toBe(TPM_RC.COMMAND_SIZE);
     expect(rcOfBytes(tpm.execute(hex('8001 0000000d 00000144 0000')))).toBe(TPM_RC.COMMAND_SIZE);
     expect(rcOfBytes(tpm.execute(new Uint8Array(0)))).toBe(TPM_RC.COMMAND_SIZE);
+  });
+
+  it('answers a command larger than TPM_PT_MAX_COMMAND_SIZE with TPM_RC_COMMAND_SIZE', async () => {
+    const { tpm } = await startedTpm();
+    const big = new Uint8Array(4097);
+    big.set(hex('8001 00001001 00000146'));
+    expect(rcOfBytes(tpm.execute(big))).toBe(TPM_RC.COMMAND_SIZE);
   });
 
   it('answers a bad tag with TPM_RC_BAD_TAG', () => {

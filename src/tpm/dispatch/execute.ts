@@ -187,13 +187,29 @@ function run(machine: Machine, handlers: HandlerTable, command: Uint8Array, loca
   }
   w.patch(sizeAt, 4, w.pos);
 
-  // --- One commit. A state change after an orderly Shutdown voids it.
-  const written = ctx.written();
-  if (code !== TPM_CC.Shutdown && code !== TPM_CC.Startup && written.some((g) => g === 'stateClear' || g === 'persistent' || g === 'stateReset')) {
-    if (ctx.read('persistent').orderlyShutdown !== null) ctx.write('persistent').orderlyShutdown = null;
+  // --- One commit. Changing what an orderly Shutdown saved voids it (Part 1 "Shutdown").
+  if (code !== TPM_CC.Shutdown && code !== TPM_CC.Startup && ctx.read('persistent').orderlyShutdown !== null && changesSavedState(machine, ctx)) {
+    ctx.write('persistent').orderlyShutdown = null;
   }
   ctx.commit();
   return w.finish();
+}
+
+/** Did the command change NV state, or a PCR that Shutdown(STATE) saves? */
+function changesSavedState(machine: Machine, ctx: CommandContext): boolean {
+  const written = ctx.written();
+  if (written.includes('persistent')) return true;
+  if (!written.includes('stateClear')) return false;
+  const before = machine.state.stateClear.pcrValues;
+  const after = ctx.read('stateClear').pcrValues;
+  const attrs = machine.profile.pcrAttributes;
+  for (const hash of Object.keys(after)) {
+    const a = after[Number(hash)];
+    const b = before[Number(hash)];
+    if (!b) return true;
+    for (let i = 0; i < a.length; i++) if (attrs[i]?.stateSave && !equalBytes(a[i], b[i])) return true;
+  }
+  return false;
 }
 
 /** Adds the handle, parameter or session number a handler named. */

@@ -121,6 +121,7 @@ export function startup(ctx: CommandContext, startupType: number): void {
   if (orderly === null) p.clockSafe = false;
 
   const resume = startupType === TPM_SU.STATE;
+  v.orderlyStartup = orderly !== null;
   const restart = !resume && orderly === TPM_SU.STATE;
   const reset = !resume && !restart;
 

@@ -90,6 +90,8 @@ export interface VolatileState {
   initialized: boolean;
   /** Startup succeeded (commands other than Startup may run). */
   started: boolean;
+  /** TPMA_STARTUP_CLEAR.orderly: this Startup matched an orderly Shutdown. */
+  orderlyStartup?: boolean;
   /** The locality of the Startup (for the H-CRTM PCR). */
   startupLocality: number;
   /** The clock port's reading at _TPM_Init: TPM time counts from here (Part 1 "Time"). */
