@@ -5,7 +5,6 @@
  */
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
 import { createTpm, type Tpm, type TpmOptions } from '../tpm/engine.js';
-import { decodeSnapshot, encodeSnapshot } from '../tpm/state/snapshot.js';
 import { attachConnection, type Conn, type Logger, type Step } from './connection.js';
 import type { TpmHost } from './host.js';
 import { mssimSteps } from './mssim.js';
@@ -125,7 +124,7 @@ export async function serve(options: ServeOptions): Promise<Server> {
       tpm.hashStart();
     },
     forceFailureMode() {
-      logger.warn('vtpm: TEST_FAILURE_MODE: the engine has no failure-mode signal yet; acknowledged, TPM unchanged');
+      tpm.enterFailureMode('TEST_FAILURE_MODE platform signal');
     },
     stop(from: Conn) {
       from.end();
@@ -133,11 +132,8 @@ export async function serve(options: ServeOptions): Promise<Server> {
     },
     replaceTpm(snapshot) {
       const tpmOptions: TpmOptions = { ...options.tpmOptions, profile: options.tpmOptions?.profile ?? tpm.profile.spec, snapshot };
-      const next = createTpm(tpmOptions);
-      // The restored persistent group becomes what storage holds (createTpm saves only into empty storage).
-      const storage = tpmOptions.storage;
-      if (storage) storage.save(encodeSnapshot(decodeSnapshot<{ state: { persistent: unknown } }>(snapshot).state.persistent));
-      tpm = next;
+      // createTpm saves the restored persistent group into the storage.
+      tpm = createTpm(tpmOptions);
     },
   };
   const tpmHost: TpmHost = hostCtx;

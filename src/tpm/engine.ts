@@ -9,7 +9,8 @@ import { createPooledDrbg } from '../crypto/pooled-drbg.js';
 import { SHA256 } from '../crypto/hash.js';
 import { HANDLERS } from './commands/index.js';
 import type { ClockPort, Machine } from './context.js';
-import { executeCommand } from './dispatch/execute.js';
+import { errorResponse, executeCommand } from './dispatch/execute.js';
+import { TPM_RC } from '../gen/constants.js';
 import { resolveProfile, type Profile, type ProfileSpec } from './profile.js';
 import { hashData, hashEnd, hashStart, manufacture, powerOff, tpmInit } from './state/lifecycle.js';
 import { decodeSnapshot, encodeSnapshot } from './state/snapshot.js';
@@ -63,6 +64,8 @@ export interface Tpm {
   hashEnd(): void;
   /** The whole state (every lifetime group and the DRBG), versioned. */
   snapshot(): Uint8Array;
+  /** Puts the TPM in failure mode (Part 1 "Failure Mode"): only GetTestResult and GetCapability answer. */
+  enterFailureMode(reason: string): void;
 }
 
 const defaultClock: ClockPort = {
@@ -103,6 +106,7 @@ export function createTpm(options: TpmOptions = {}): Tpm {
   const clock = options.clock ?? defaultClock;
   let rng: Drbg;
   let state: TpmState;
+  let stored: Uint8Array | undefined;
   if (options.snapshot) {
     const body = decodeSnapshot<SnapshotBody>(options.snapshot);
     if (body.profile !== profile.name) throw new Error(`snapshot is of profile '${body.profile}', not '${profile.name}'`);
@@ -111,12 +115,13 @@ export function createTpm(options: TpmOptions = {}): Tpm {
   } else {
     rng = createPooledDrbg(options.seed !== undefined ? seedBytes(options.seed) : systemRng().bytes(32));
     state = manufacture(profile, rng);
-    const saved = options.storage?.load();
-    if (saved) state.persistent = decodeSnapshot<PersistentState>(saved);
+    stored = options.storage?.load();
+    if (stored) state.persistent = decodeSnapshot<PersistentState>(stored);
   }
   const machine: Machine = { profile, clock, rng, state };
   const storage = options.storage;
-  let lastSaved = storage ? encodeSnapshot(machine.state.persistent) : undefined;
+  let lastSaved: Uint8Array | undefined;
+  /** Writes the persistent group when it differs from what storage holds. */
   const persist = () => {
     if (!storage) return;
     const bytes = encodeSnapshot(machine.state.persistent);
@@ -124,16 +129,27 @@ export function createTpm(options: TpmOptions = {}): Tpm {
     storage.save(bytes);
     lastSaved = bytes;
   };
-  if (storage && !storage.load()) storage.save(lastSaved!);
+  if (storage) {
+    lastSaved = stored;
+    persist();
+  }
   if (!options.poweredOff && !machine.state.volatile.initialized) tpmInit(machine);
 
   return {
     profile,
     execute(command, opts = {}) {
       const locality = opts.locality ?? 0;
-      const persistentBefore = machine.state.persistent;
+      const before = { ...machine.state };
       const response = executeCommand(machine, HANDLERS, command, locality);
-      if (machine.state.persistent !== persistentBefore) persist();
+      if (machine.state.persistent !== before.persistent) {
+        try {
+          persist();
+        } catch {
+          // NV could not be written: the command did not happen (Part 2 TPM_RC_NV_UNAVAILABLE).
+          machine.state = before;
+          return errorResponse(TPM_RC.NV_UNAVAILABLE);
+        }
+      }
       return response;
     },
     powerOn() {
@@ -163,6 +179,9 @@ export function createTpm(options: TpmOptions = {}): Tpm {
     },
     hashEnd() {
       hashEnd(machine);
+    },
+    enterFailureMode(reason) {
+      machine.state = { ...machine.state, volatile: { ...machine.state.volatile, failure: { code: TPM_RC.FAILURE, detail: reason } } };
     },
     snapshot() {
       const body: SnapshotBody = { profile: profile.name, state: machine.state, drbg: rng.state() };

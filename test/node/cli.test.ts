@@ -1,4 +1,7 @@
 /** The `vtpm` CLI (built): help, flag validation with exit code 2, serving, --startup, --seed, signals. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createClient } from '../../src/client/client.js';
 import { TPM_RC } from '../../src/gen/constants.js';
@@ -125,5 +128,19 @@ describe('vtpm serve', () => {
     await t.platform.stop();
     await t.close();
     expect(await s.exited).toBe(0);
+  });
+});
+
+describe('vtpm serve --state', () => {
+  it('a corrupt state file is a clear error naming it, exit 1', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vtpm-cli-'));
+    try {
+      writeFileSync(join(dir, 'persistent.vtpm'), 'VTPMSNAP\u0000\u0001{"trunc');
+      const r = await runCli(['serve', '--port', '0', '--state', dir]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`TPM state file ${join(dir, 'persistent.vtpm')} is corrupt or truncated`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
