@@ -1,3 +1,4 @@
-export { createClient, passwordSession, type Client, type RunOptions } from './client.js';
+export { createClient, passwordSession, type Client, type RunOptions, type Authorization, type ClientOptions, type StartSessionOptions } from './client.js';
+export { AuthSessionHandle, type SessionType } from './session.js';
 export { inProcess, type Transport } from './transport.js';
 export { TpmError, decodeRc, type DecodedRc } from './errors.js';

@@ -12,7 +12,7 @@ import type { ClockPort, Machine } from './context.js';
 import { errorResponse, executeCommand } from './dispatch/execute.js';
 import { TPM_RC } from '../gen/constants.js';
 import { resolveProfile, type Profile, type ProfileSpec } from './profile.js';
-import { hashData, hashEnd, hashStart, manufacture, powerOff, tpmInit } from './state/lifecycle.js';
+import { clockTick, hashData, hashEnd, hashStart, manufacture, powerOff, tpmInit } from './state/lifecycle.js';
 import { decodeSnapshot, encodeSnapshot } from './state/snapshot.js';
 import type { PersistentState, TpmState } from './state/types.js';
 
@@ -139,6 +139,13 @@ export function createTpm(options: TpmOptions = {}): Tpm {
     profile,
     execute(command, opts = {}) {
       const locality = opts.locality ?? 0;
+      if (clockTick(machine)) {
+        try {
+          persist();
+        } catch {
+          // Clock is written again at the next interval or Shutdown.
+        }
+      }
       const before = { ...machine.state };
       const response = executeCommand(machine, HANDLERS, command, locality);
       if (machine.state.persistent !== before.persistent) {

@@ -74,6 +74,10 @@ export class Writer {
     else if (width === 2) this.view.setUint16(at, v);
     else this.view.setUint32(at, v >>> 0);
   }
+  /** A view of written octets [start, end) (no copy; valid until the next write). */
+  written(start: number, end: number): Uint8Array {
+    return this.buf.subarray(start, end);
+  }
   /** The written octets (a copy). */
   finish(): Uint8Array {
     return this.buf.slice(0, this.pos);

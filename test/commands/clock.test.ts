@@ -70,21 +70,38 @@ describe.each(['tpm2', 'tcm2'])('TPM2_ReadClock, profile %s', (profile) => {
     expect((await readClock(client)).clockInfo).toMatchObject({ resetCount: 2, restartCount: 0 });
   });
 
-  it('power lost without Shutdown: Clock falls back to its last saved value and safe is NO', async () => {
+  it('power lost without Shutdown: Clock falls back to its last NV value and safe is NO', async () => {
     const { tpm, client, tick } = await startedTpm({ profile });
     tick(3_000);
     await client.shutdown('clear');
     tpm.powerOff();
     tpm.powerOn();
     await client.startup();
-    tick(7_000);
-    expect((await readClock(client)).clockInfo.clock).toBe(10_000n);
+    tick(1_000);
+    // 4000 ms: no 4096 ms boundary passed since the value saved at Shutdown (3000): not written.
+    expect((await readClock(client)).clockInfo.clock).toBe(4_000n);
     tpm.powerOff(); // no Shutdown
     tpm.powerOn();
     await client.startup();
     const t = await readClock(client);
     expect(t.time).toBe(0n);
     expect(t.clockInfo).toEqual({ clock: 3_000n, resetCount: 3, restartCount: 0, safe: 0 });
+  });
+
+  it('Clock is written to NV every 2^12 ms; a written Clock is safe again', async () => {
+    const { tpm, client, tick } = await startedTpm({ profile });
+    tick(1_000);
+    await readClock(client);
+    tpm.powerOff(); // no Shutdown: Clock back to 0, safe NO
+    tpm.powerOn();
+    await client.startup();
+    expect((await readClock(client)).clockInfo).toMatchObject({ clock: 0n, safe: 0 });
+    tick(4_100); // passes 4096: Clock goes to NV
+    expect((await readClock(client)).clockInfo).toMatchObject({ clock: 4_100n, safe: 1 });
+    tpm.powerOff();
+    tpm.powerOn();
+    await client.startup();
+    expect((await readClock(client)).clockInfo).toMatchObject({ clock: 4_100n, safe: 0 });
   });
 
   it('reading the clock changes no state', async () => {

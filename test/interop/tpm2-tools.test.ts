@@ -202,6 +202,8 @@ for (const protocol of ['mssim', 'swtpm'] as const) {
 
     it.skipIf(!implemented('PCR_Allocate', 'StartAuthSession', 'FlushContext', 'GetCapability'))('tpm2_pcrallocate (after a TPM reset)', async () => {
       await run('tpm2_pcrallocate', 'sha1:none+sha256:all+sha384:all');
+      // An orderly TPM Reset: Shutdown(CLEAR), power cycle, Startup(CLEAR).
+      await run('tpm2_shutdown', '-c');
       server.tpm.powerOff();
       server.tpm.powerOn();
       await run('tpm2_startup', '-c');

@@ -2,18 +2,22 @@
 import type { HandlerTable } from './handler.js';
 import { startupHandlers } from './09-startup/index.js';
 import { testingHandlers } from './10-testing/index.js';
+import { sessionHandlers } from './11-session/index.js';
 import { randomHandlers } from './16-random/index.js';
 import { sequenceHandlers } from './17-hash-hmac-sequences/index.js';
 import { pcrHandlers } from './22-pcr/index.js';
+import { contextHandlers } from './28-context/index.js';
 import { clockHandlers } from './29-clocks-timers/index.js';
 import { capabilityHandlers } from './30-capability/index.js';
 
 export const HANDLERS: HandlerTable = {
   ...startupHandlers,
   ...testingHandlers,
+  ...sessionHandlers,
   ...randomHandlers,
   ...sequenceHandlers,
   ...pcrHandlers,
+  ...contextHandlers,
   ...clockHandlers,
   ...capabilityHandlers,
 };

@@ -3,6 +3,7 @@
  * "authValue"): hierarchies, PCRs, loaded objects.
  */
 import { TPM_HT, TPM_RH } from '../../gen/constants.js';
+import { handleName } from '../../protocol/session.js';
 import type { CommandContext } from '../context.js';
 
 const EMPTY = new Uint8Array(0);
@@ -15,7 +16,7 @@ export function trimTrailingZeros(v: Uint8Array): Uint8Array {
 }
 
 /** The authValue of the entity a handle names, or undefined when there is no such entity. */
-export function authValueOf(ctx: CommandContext, handle: number, _role: 'USER' | 'ADMIN' | 'DUP'): Uint8Array | undefined {
+export function authValueOf(ctx: CommandContext, handle: number): Uint8Array | undefined {
   const p = ctx.read('persistent');
   switch (handle) {
     case TPM_RH.OWNER:
@@ -37,6 +38,26 @@ export function authValueOf(ctx: CommandContext, handle: number, _role: 'USER' |
     }
     case TPM_HT.TRANSIENT:
       return ctx.read('volatile').objects[handle]?.auth;
+  }
+  return undefined;
+}
+
+/**
+ * The Name of the entity a handle names (Part 1 "Names"): the handle for PCRs, sessions and
+ * permanent handles; for sequence objects the Empty Buffer (they have no nameAlg).
+ */
+export function nameOf(ctx: CommandContext, handle: number): Uint8Array {
+  if (handle >>> 24 === TPM_HT.TRANSIENT && ctx.read('volatile').objects[handle]) return EMPTY;
+  return handleName(handle);
+}
+
+/** The authPolicy of an entity, or undefined when it has none (Part 1 "authPolicy"). */
+export function authPolicyOf(ctx: CommandContext, handle: number): { hashAlg: number; digest: Uint8Array } | undefined {
+  if (handle >>> 24 === TPM_HT.PCR && handle < ctx.profile.pcrCount) {
+    const group = ctx.profile.pcrAttributes[handle].policyGroup ?? 0;
+    const policies = ctx.read('persistent').pcrPolicies;
+    const p = group > 0 ? policies?.[group - 1] : undefined;
+    return p && p.digest.length ? p : undefined;
   }
   return undefined;
 }

@@ -12,10 +12,38 @@ import { Writer } from '../../wire/writer.js';
 import { CommandContext, type Machine } from '../context.js';
 import { TpmFault, withHandle, withParameter, withSession } from '../errors.js';
 import type { HandlerTable } from '../commands/handler.js';
-import { authValueOf, trimTrailingZeros } from './entities.js';
+import { authPolicyOf, authValueOf, nameOf, trimTrailingZeros } from './entities.js';
+import type { HashAlgorithm } from '../../crypto/hash.js';
+import { cpHash, rpHash, sessionHmac } from '../../protocol/session.js';
+import type { AuthSession } from '../state/types.js';
 
 const HEADER = 10;
 const MAX_SESSIONS = 3;
+
+const EMPTY: Uint8Array = new Uint8Array(0);
+
+/** A session of this command: null for a password, else the loaded session. */
+interface LiveSession {
+  cmd: Session;
+  session: AuthSession | null;
+  hash?: HashAlgorithm;
+}
+
+/**
+ * The HMAC key: sessionKey ‖ authValue, except that a session bound to the entity it
+ * authorizes leaves the authValue out (Part 1 "Bound Sessions"; "HMAC Computation").
+ */
+function hmacKey(session: AuthSession, name: Uint8Array, authValue: Uint8Array): Uint8Array {
+  const bound = session.boundEntity !== null && (equalBytes(session.boundEntity, name) || equalBytes(session.boundEntity, concat(name, authValue)));
+  return bound ? session.sessionKey : concat(session.sessionKey, trimTrailingZeros(authValue));
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
 
 interface Session {
   handle: number;
@@ -129,25 +157,64 @@ function run(machine: Machine, handlers: HandlerTable, command: Uint8Array, loca
     if (v >>> 24 === TPM_HT.TRANSIENT && !(v in ctx.read('volatile').objects)) reject(TPM_RC.REFERENCE_H0 + i);
   });
 
-  authHandles.forEach(({ h, i }, k) => {
-    const s = sessions[k];
+  // Authorization by session (Part 1 "Authorization"; Part 3 "Authorization Checks").
+  const paramBytes = command.subarray(r.pos, r.end);
+  const names = handleValues.map((v) => nameOf(ctx, v));
+  const used = new Set<number>();
+  const live: LiveSession[] = sessions.map((s, k) => {
     const n = k + 1;
-    if (s.handle !== TPM_RH.TPM_RS_PW) reject(TPM_RC.REFERENCE_S0 + k);
-    // A password session has no nonce and may only ask to continue (Part 1 "Password Authorizations").
-    if (s.nonce.length !== 0) reject(withSession(TPM_RC.NONCE, n));
-    if (s.attributes & (TPMA_SESSION.audit | TPMA_SESSION.encrypt | TPMA_SESSION.decrypt | TPMA_SESSION.auditExclusive | TPMA_SESSION.auditReset)) {
+    if (s.handle === TPM_RH.TPM_RS_PW) {
+      if (k >= authHandles.length) reject(withSession(TPM_RC.VALUE, n));
+      // A password session has no nonce and may only ask to continue (Part 1 "Password Authorizations").
+      if (s.nonce.length !== 0) reject(withSession(TPM_RC.NONCE, n));
+      if (s.attributes & ~TPMA_SESSION.continueSession) reject(withSession(TPM_RC.ATTRIBUTES, n));
+      return { cmd: s, session: null };
+    }
+    const session = ctx.read('volatile').sessions?.[s.handle];
+    if (!session) return reject(TPM_RC.REFERENCE_S0 + k);
+    if (used.has(s.handle)) reject(withSession(TPM_RC.VALUE, n));
+    used.add(s.handle);
+    const hash = machine.profile.crypto.hash(session.hashAlg)!;
+    if (s.nonce.length < 16 || s.nonce.length > hash.digestSize) reject(withSession(TPM_RC.SIZE, n));
+    // Parameter encryption and audit come with the sessions issue; refuse rather than ignore them.
+    if (s.attributes & (TPMA_SESSION.audit | TPMA_SESSION.auditExclusive | TPMA_SESSION.auditReset | TPMA_SESSION.encrypt | TPMA_SESSION.decrypt)) {
       reject(withSession(TPM_RC.ATTRIBUTES, n));
     }
-    const expected = authValueOf(ctx, handleValues[i], h.auth!.role);
-    if (expected === undefined) reject(withHandle(TPM_RC.HANDLE, i + 1));
-    const given = trimTrailingZeros(s.hmac);
-    if (!equalBytes(given, trimTrailingZeros(expected!))) reject(withSession(TPM_RC.BAD_AUTH, n));
+    if (k >= authHandles.length) reject(withSession(TPM_RC.ATTRIBUTES, n));
+    return { cmd: s, session, hash };
   });
-  for (let k = authHandles.length; k < sessions.length; k++) {
-    // Sessions beyond the authorizations are for audit or encryption; a password cannot be one.
-    if (sessions[k].handle === TPM_RH.TPM_RS_PW) reject(withSession(TPM_RC.VALUE, k + 1));
-    reject(TPM_RC.REFERENCE_S0 + k);
-  }
+
+  let cpHashes: Map<number, Uint8Array> | undefined;
+  const authValues: Uint8Array[] = [];
+  authHandles.forEach(({ i }, k) => {
+    const s = sessions[k];
+    const n = k + 1;
+    const authValue = authValueOf(ctx, handleValues[i]);
+    if (authValue === undefined) return reject(withHandle(TPM_RC.HANDLE, i + 1));
+    const l = live[k];
+    if (!l.session) {
+      if (!equalBytes(trimTrailingZeros(s.hmac), trimTrailingZeros(authValue))) reject(withSession(TPM_RC.BAD_AUTH, n));
+      authValues.push(authValue);
+      return;
+    }
+    const hash = l.hash!;
+    cpHashes ??= new Map();
+    let cp = cpHashes.get(hash.alg);
+    if (!cp) cpHashes.set(hash.alg, (cp = cpHash(hash, code, names, paramBytes)));
+    if (l.session.type === 'hmac') {
+      const key = hmacKey(l.session, names[i], authValue);
+      const expected = sessionHmac(hash, key, cp, s.nonce, l.session.nonceTPM, EMPTY, EMPTY, s.attributes);
+      if (!equalBytes(expected, s.hmac)) reject(withSession(TPM_RC.BAD_AUTH, n));
+      authValues.push(authValue);
+    } else {
+      // A policy session authorizes by its policyDigest matching the entity's authPolicy.
+      if (l.session.type === 'trial') reject(withSession(TPM_RC.ATTRIBUTES, n));
+      const policy = authPolicyOf(ctx, handleValues[i]);
+      if (!policy) reject(withSession(TPM_RC.AUTH_UNAVAILABLE, n));
+      if (policy!.hashAlg !== l.session.hashAlg || !equalBytes(policy!.digest, l.session.policyDigest)) reject(withSession(TPM_RC.POLICY_FAIL, n));
+      authValues.push(EMPTY);
+    }
+  });
 
   // --- Parameters, strictly (Part 3 "Parameter Unmarshaling Errors").
   try {
@@ -179,11 +246,38 @@ function run(machine: Machine, handlers: HandlerTable, command: Uint8Array, loca
   codec.writeFields(desc.responseParams, w, output);
   if (tag === TPM_ST.SESSIONS) {
     w.patch(paramSizeAt, 4, w.pos - paramStart);
-    for (const s of sessions) {
-      w.u16(0);
-      w.u8(s.attributes & TPMA_SESSION.continueSession);
-      w.u16(0);
-    }
+    const responseParams = w.written(paramStart, w.pos);
+    let rpHashes: Map<number, Uint8Array> | undefined;
+    live.forEach((l, k) => {
+      const attrs = l.cmd.attributes;
+      if (!l.session) {
+        w.u16(0);
+        w.u8(attrs & TPMA_SESSION.continueSession);
+        w.u16(0);
+        return;
+      }
+      // A new nonceTPM for every use; the response HMAC over rpHash (Part 1 "Response HMAC").
+      const hash = l.hash!;
+      const volatile = ctx.write('volatile');
+      const session = volatile.sessions![l.cmd.handle];
+      session.nonceCaller = l.cmd.nonce;
+      session.nonceTPM = machine.rng.bytes(hash.digestSize);
+      if (!(attrs & TPMA_SESSION.continueSession)) delete volatile.sessions![l.cmd.handle];
+      let mac: Uint8Array = EMPTY;
+      if (session.type === 'hmac') {
+        rpHashes ??= new Map();
+        let rp = rpHashes.get(hash.alg);
+        if (!rp) rpHashes.set(hash.alg, (rp = rpHash(hash, TPM_RC.SUCCESS, code, responseParams)));
+        const i = authHandles[k].i;
+        const key = hmacKey(session, names[i], authValues[k]);
+        mac = sessionHmac(hash, key, rp, session.nonceTPM, session.nonceCaller, EMPTY, EMPTY, attrs);
+      }
+      w.u16(session.nonceTPM.length);
+      w.bytes(session.nonceTPM);
+      w.u8(attrs);
+      w.u16(mac.length);
+      w.bytes(mac);
+    });
   }
   w.patch(sizeAt, 4, w.pos);
 

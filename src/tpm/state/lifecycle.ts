@@ -96,6 +96,20 @@ export function currentClock(machine: Machine): number {
   return v.initialized ? v.clockBase + (machine.clock.now() - v.powerOnAt) : machine.state.persistent.clock;
 }
 
+/**
+ * Writes Clock to NV each time it passes a multiple of 2^NV_CLOCK_UPDATE_INTERVAL ms; a written
+ * Clock is safe again (Part 1 "Clock"; TPM_PT_CLOCK_UPDATE). Returns true when NV changed.
+ */
+export function clockTick(machine: Machine): boolean {
+  const { state } = machine;
+  if (!state.volatile.initialized) return false;
+  const clock = Math.floor(currentClock(machine));
+  const interval = 2 ** (machine.profile.limits.NV_CLOCK_UPDATE_INTERVAL ?? 12);
+  if (Math.floor(clock / interval) <= Math.floor(state.persistent.clock / interval)) return false;
+  machine.state = { ...state, persistent: { ...state.persistent, clock, clockSafe: true } };
+  return true;
+}
+
 /** Time (ms) since _TPM_Init (Part 1 "Time"). */
 export function currentTime(machine: Machine): number {
   const v = machine.state.volatile;

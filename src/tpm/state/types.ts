@@ -85,6 +85,24 @@ export interface SequenceObject {
   firstBlock: Uint8Array | null;
 }
 
+/** A loaded authorization session (Part 1 "Session Types"; Part 3 "TPM2_StartAuthSession"). */
+export interface AuthSession {
+  type: 'hmac' | 'policy' | 'trial';
+  /** authHash: the session's hash algorithm. */
+  hashAlg: number;
+  /** The TPM's most recent nonce, and the caller's. */
+  nonceTPM: Uint8Array;
+  nonceCaller: Uint8Array;
+  /** Empty for unbound, unsalted sessions. */
+  sessionKey: Uint8Array;
+  /** Name (and authValue) of the bind entity, when bound (Part 1 "Bound Sessions"). */
+  boundEntity: Uint8Array | null;
+  /** TPMT_SYM_DEF for parameter encryption. */
+  symmetric: { algorithm: number; keyBits: number | null; mode: number | null };
+  /** Policy sessions: the running policyDigest. */
+  policyDigest: Uint8Array;
+}
+
 export interface VolatileState {
   /** _TPM_Init happened and Startup has not yet succeeded. */
   initialized: boolean;
@@ -106,6 +124,8 @@ export interface VolatileState {
   tested?: number[];
   /** Objects by handle (sequences for now). */
   objects: { [handle: number]: SequenceObject };
+  /** Loaded authorization sessions by handle. */
+  sessions?: { [handle: number]: AuthSession };
   /** _TPM_Hash_Start..End in progress: one context per allocated bank. */
   drtmHash: HashContext[] | null;
   /** TPM failure mode (only GetTestResult and GetCapability answer). */
