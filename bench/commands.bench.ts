@@ -175,7 +175,7 @@ function rcOf(b: Uint8Array, mssim = false): number {
 export async function run(opts: BenchOptions = quick()): Promise<{ rows: CommandRow[]; startup: Record<string, number>; memory: Record<string, number> }> {
   const cmds = commands();
   const node = await import('../src/node/index.js').catch(() => undefined);
-  const serve = (node as { serve?: (o: object) => Promise<{ close(): Promise<void>; port?: number; address?: { port: number } }> } | undefined)?.serve;
+  const serve = (node as { serve?: (o: object) => Promise<{ close(): Promise<void>; address: { port: number } }> } | undefined)?.serve;
   const swtpm = await startSwtpm();
   const rows: CommandRow[] = [];
   try {
@@ -187,8 +187,8 @@ export async function run(opts: BenchOptions = quick()): Promise<{ rows: Command
       const row: CommandRow = { command: name, inProcess: opsPerSecond(() => tpm.execute(bytes), opts) };
       if (serve) {
         for (const protocol of ['swtpm', 'mssim'] as const) {
-          const port = await freePort();
-          const server = await serve({ protocol, port, host: '127.0.0.1', tpmOptions: { profile, seed: 'bench' } });
+          const server = await serve({ protocol, port: 0, host: '127.0.0.1', tpmOptions: { profile, seed: 'bench' }, logger: { info() {}, warn() {}, error() {}, log() {} } });
+          const port = server.address.port;
           try {
             const c = new RawTcp(protocol === 'mssim');
             if (protocol === 'mssim') {

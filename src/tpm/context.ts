@@ -6,6 +6,7 @@
 import type { Drbg } from '../crypto/drbg.js';
 import type { CryptoRegistry } from '../crypto/registry.js';
 import type { Codec } from '../wire/codec.js';
+import type { Writer } from '../wire/writer.js';
 import type { CommandDesc } from '../wire/descriptor.js';
 import type { Profile } from './profile.js';
 import { cloneState } from './state/clone.js';
@@ -22,6 +23,8 @@ export interface Machine {
   readonly clock: ClockPort;
   readonly rng: Drbg;
   state: TpmState;
+  /** Response buffer reused by every command of this TPM (execute() is not re-entrant). */
+  scratch?: Writer;
 }
 
 export class CommandContext {

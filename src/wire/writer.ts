@@ -74,6 +74,11 @@ export class Writer {
     else if (width === 2) this.view.setUint16(at, v);
     else this.view.setUint32(at, v >>> 0);
   }
+  /** Start over, keeping the buffer (a scratch writer reused command after command). */
+  reset(): this {
+    this.pos = 0;
+    return this;
+  }
   /** A view of written octets [start, end) (no copy; valid until the next write). */
   written(start: number, end: number): Uint8Array {
     return this.buf.subarray(start, end);

@@ -235,7 +235,7 @@ function run(machine: Machine, handlers: HandlerTable, command: Uint8Array, loca
   }
 
   // --- Response (Part 1 "Response Parameter Area").
-  const w = new Writer(256);
+  const w = (machine.scratch ??= new Writer(4096)).reset();
   w.u16(tag);
   const sizeAt = w.reserve(4);
   w.u32(TPM_RC.SUCCESS);
