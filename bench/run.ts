@@ -1,13 +1,16 @@
 // `npm run bench`: every benchmark, printed as the Markdown tables the README carries.
 // BENCH_QUICK=1 for short rounds.
 import * as codec from './codec.bench.js';
+import * as commands from './commands.bench.js';
 import * as asym from './crypto-asym.bench.js';
 import * as sym from './crypto-sym.bench.js';
 import { quick } from './harness.js';
 
 const opts = quick();
 console.log(`Node ${process.version}, ${process.platform}/${process.arch}, rounds ${opts.rounds} x >= ${opts.minMs} ms, median\n`);
-console.log('### Codec (strict)\n');
+console.log('### Commands: in-process, vtpm serve over TCP, swtpm (Debian) over TCP\n');
+console.log(commands.toMarkdown(await commands.run(opts)));
+console.log('\n### Codec (strict)\n');
 console.log(codec.toMarkdown(codec.run(opts)));
 console.log('\n### Hashes, HMAC, KDF, block ciphers (vs node:crypto)\n');
 console.log(sym.formatTable(sym.run(opts)));
