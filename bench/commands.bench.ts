@@ -163,6 +163,8 @@ async function startSwtpm(): Promise<Swtpm | undefined> {
 export interface CommandRow {
   command: string;
   inProcess: number;
+  /** In-process with node:crypto one-shot digests (nodeCryptoBackend). */
+  inProcessNode?: number;
   vtpmTcp?: number;
   vtpmMssim?: number;
   swtpm?: number;
@@ -185,6 +187,12 @@ export async function run(opts: BenchOptions = quick()): Promise<{ rows: Command
       const implemented = rcOf(tpm.execute(bytes)) === 0;
       if (!implemented) continue;
       const row: CommandRow = { command: name, inProcess: opsPerSecond(() => tpm.execute(bytes), opts) };
+      const backend = (node as { nodeCryptoBackend?: () => never } | undefined)?.nodeCryptoBackend;
+      if (backend) {
+        const fast = createTpm({ profile, seed: 'bench', cryptoBackend: backend() });
+        fast.execute(STARTUP);
+        row.inProcessNode = opsPerSecond(() => fast.execute(bytes), opts);
+      }
       if (serve) {
         for (const protocol of ['swtpm', 'mssim'] as const) {
           const server = await serve({ protocol, port: 0, host: '127.0.0.1', tpmOptions: { profile, seed: 'bench' }, logger: { info() {}, warn() {}, error() {}, log() {} } });
@@ -276,11 +284,13 @@ export function toMarkdown(r: Awaited<ReturnType<typeof run>>): string {
   const ratio = (a?: number, b?: number) => (a && b ? `${(a / b).toFixed(1)}×` : '–');
   const f = (x?: number) => (x ? fmtOps(x) : '–');
   const lines = [
-    '| command | in-process op/s | vtpm serve TCP (swtpm framing) | vtpm serve TCP (mssim) | swtpm TCP | in-process / swtpm | vtpm TCP / swtpm |',
-    '|---|---:|---:|---:|---:|---:|---:|',
+    '| command | in-process op/s | in-process, node:crypto digests | vtpm serve TCP (swtpm framing) | vtpm serve TCP (mssim) | swtpm TCP | in-process / swtpm | in-process node:crypto / swtpm | vtpm TCP / swtpm |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const row of r.rows) {
-    lines.push(`| ${row.command} | ${f(row.inProcess)} | ${f(row.vtpmTcp)} | ${f(row.vtpmMssim)} | ${f(row.swtpm)} | ${ratio(row.inProcess, row.swtpm)} | ${ratio(row.vtpmTcp, row.swtpm)} |`);
+    lines.push(
+      `| ${row.command} | ${f(row.inProcess)} | ${f(row.inProcessNode)} | ${f(row.vtpmTcp)} | ${f(row.vtpmMssim)} | ${f(row.swtpm)} | ${ratio(row.inProcess, row.swtpm)} | ${ratio(row.inProcessNode, row.swtpm)} | ${ratio(row.vtpmTcp, row.swtpm)} |`,
+    );
   }
   lines.push('', '| measure | value |', '|---|---:|');
   for (const [k, v] of Object.entries({ ...r.startup, ...r.memory })) lines.push(`| ${k} | ${v.toFixed(v < 10 ? 2 : 0)} |`);

@@ -40,11 +40,21 @@ export const SUPPORTED_ALGORITHMS: readonly number[] = [
   TPM_ALG.ECB,
 ];
 
+/**
+ * A platform's faster implementation of one-shot digests (node:crypto in vtpm/node, say). It
+ * must give the same digests; the registry falls back to the pure implementation when it
+ * returns undefined. Incremental contexts (sequences, whose state is snapshotted) stay pure.
+ */
+export interface CryptoBackend {
+  digest(alg: number, parts: readonly Uint8Array[]): Uint8Array | undefined;
+}
+
 export interface CryptoRegistryOptions {
   /** TPM_ALG_IDs the profile implements; each must be in SUPPORTED_ALGORITHMS. */
   readonly algorithms: readonly number[];
   /** TPM_ECC_CURVE ids the profile implements. */
   readonly curves: readonly number[];
+  readonly backend?: CryptoBackend;
 }
 
 export interface CryptoRegistry {
@@ -73,7 +83,12 @@ export function createCryptoRegistry(options: CryptoRegistryOptions): CryptoRegi
   }
   const algorithms = new Set(options.algorithms);
   const curves = new Set(options.curves);
-  const hashes = HASH_ALGORITHMS.filter((h) => algorithms.has(h.alg)).sort((a, b) => a.alg - b.alg);
+  const backend = options.backend;
+  const accelerate = (h: HashAlgorithm): HashAlgorithm =>
+    backend ? { ...h, digest: (...parts: Uint8Array[]) => backend.digest(h.alg, parts) ?? h.digest(...parts) } : h;
+  const hashes = HASH_ALGORITHMS.filter((h) => algorithms.has(h.alg))
+    .sort((a, b) => a.alg - b.alg)
+    .map(accelerate);
   const hashByAlg = new Map(hashes.map((h) => [h.alg, h]));
   const isCipher = (alg: number) => algorithms.has(alg) && (alg === TPM_ALG.AES || alg === TPM_ALG.SM4);
   return {

@@ -8,6 +8,7 @@ import { createClient } from '../client/client.js';
 import { inProcess } from '../client/transport.js';
 import { createTpm, type Storage } from '../tpm/engine.js';
 import { profiles } from '../tpm/profile.js';
+import { nodeCryptoBackend } from './crypto-backend.js';
 import { fileStorage } from './file-storage.js';
 import { serve, type Protocol, type Server } from './server.js';
 
@@ -195,7 +196,7 @@ async function runServe(args: ServeArgs, io: CliIo): Promise<number> {
   process.on('SIGTERM', onSignal);
   try {
     storage = args.state !== undefined ? fileStorage(args.state) : undefined;
-    const tpmOptions = { profile: args.profile, seed: args.seed, storage };
+    const tpmOptions = { profile: args.profile, seed: args.seed, storage, cryptoBackend: nodeCryptoBackend() };
     const tpm = createTpm(tpmOptions);
     if (args.startup) await createClient(inProcess(tpm)).startup();
     server = await serve({

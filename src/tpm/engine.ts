@@ -5,6 +5,7 @@
  */
 import { utf8 } from '../crypto/bytes.js';
 import { systemRng, type Drbg } from '../crypto/drbg.js';
+import type { CryptoBackend } from '../crypto/registry.js';
 import { createPooledDrbg } from '../crypto/pooled-drbg.js';
 import { SHA256 } from '../crypto/hash.js';
 import { HANDLERS } from './commands/index.js';
@@ -37,6 +38,8 @@ export interface TpmOptions {
   snapshot?: Uint8Array;
   /** Start powered off (as a simulator does until its power-on signal). Default: powered on. */
   poweredOff?: boolean;
+  /** Faster one-shot digests from the platform (vtpm/node's `nodeCryptoBackend()`); same results. */
+  cryptoBackend?: CryptoBackend;
 }
 
 export interface ExecuteOptions {
@@ -88,21 +91,19 @@ const implemented = new Set(Object.keys(HANDLERS));
  * Resolved profiles are immutable, so TPMs of the same profile share one (its codec, crypto
  * registry and tables): a thousand TPMs cost a thousand states, not a thousand codecs.
  */
-const resolvedByName = new Map<string, Profile>();
-const resolvedBySpec = new WeakMap<ProfileSpec, Profile>();
-function profileFor(p: string | ProfileSpec): Profile {
-  if (typeof p === 'string') {
-    let r = resolvedByName.get(p);
-    if (!r) resolvedByName.set(p, (r = resolveProfile(p, implemented)));
-    return r;
-  }
-  let r = resolvedBySpec.get(p);
-  if (!r) resolvedBySpec.set(p, (r = resolveProfile(p, implemented)));
+const pureBackend = {};
+const resolved = new WeakMap<object, Map<string | ProfileSpec, Profile>>();
+function profileFor(p: string | ProfileSpec, backend?: CryptoBackend): Profile {
+  const key = backend ?? pureBackend;
+  let byProfile = resolved.get(key);
+  if (!byProfile) resolved.set(key, (byProfile = new Map()));
+  let r = byProfile.get(p);
+  if (!r) byProfile.set(p, (r = resolveProfile(p, implemented, backend)));
   return r;
 }
 
 export function createTpm(options: TpmOptions = {}): Tpm {
-  const profile = profileFor(options.profile ?? 'tpm2');
+  const profile = profileFor(options.profile ?? 'tpm2', options.cryptoBackend);
   const clock = options.clock ?? defaultClock;
   let rng: Drbg;
   let state: TpmState;

@@ -2,7 +2,7 @@
  * A profile resolved for use: names turned into TPM_ALG_IDs, the crypto registry filled, the
  * strict codec narrowed to what the profile implements, and the enabled command table.
  */
-import { createCryptoRegistry, type CryptoRegistry } from '../crypto/registry.js';
+import { createCryptoRegistry, type CryptoBackend, type CryptoRegistry } from '../crypto/registry.js';
 import { COMMANDS } from '../gen/commands.js';
 import { TPM_ALG, TPM_ECC, TPM_PS } from '../gen/constants.js';
 import { PROFILE_SPECS } from '../gen/profiles.js';
@@ -86,7 +86,7 @@ export const profiles: { readonly [name: string]: ProfileSpec } = PROFILE_SPECS;
  * Resolves a profile by name or from a custom declaration. `implemented` lists the command
  * codes that have handlers; only those are enabled.
  */
-export function resolveProfile(spec: ProfileSpec | string, implemented: ReadonlySet<string>): Profile {
+export function resolveProfile(spec: ProfileSpec | string, implemented: ReadonlySet<string>, backend?: CryptoBackend): Profile {
   const s = typeof spec === 'string' ? PROFILE_SPECS[spec] : spec;
   if (!s) throw new Error(`unknown profile '${String(spec)}' (known: ${Object.keys(PROFILE_SPECS).join(', ')})`);
   const algorithms = new Set(s.algorithms.map(algId));
@@ -95,7 +95,7 @@ export function resolveProfile(spec: ProfileSpec | string, implemented: Readonly
   const limits: Record<string, number> = { ...DEFAULT_LIMITS, ...IMPLEMENTATION_DEFAULTS, ...s.limits };
   limits.IMPLEMENTATION_PCR = s.pcr.count;
   limits.PCR_SELECT_MAX = Math.ceil(s.pcr.count / 8);
-  const crypto = createCryptoRegistry({ algorithms: [...algorithms], curves: [...curves] });
+  const crypto = createCryptoRegistry({ algorithms: [...algorithms], curves: [...curves], backend });
   limits.HASH_COUNT = crypto.hashes.length;
 
   const accepts = (type: string, value: number): boolean => {
