@@ -27,10 +27,19 @@ export interface Machine {
   scratch?: Writer;
 }
 
+/** How a handle of this command was authorized (Part 1 "Authorization Roles"). */
+export interface HandleAuthorization {
+  kind: 'password' | 'hmac' | 'policy';
+  /** The session's position (1-based) in the authorization area. */
+  session: number;
+}
+
 export class CommandContext {
   readonly machine: Machine;
   readonly command: CommandDesc;
   readonly locality: number;
+  /** By handle position: how each authorized handle was authorized (NV access rules need it). */
+  readonly authorizations: (HandleAuthorization | undefined)[] = [];
   private readonly drafts: Partial<TpmState> = {};
 
   constructor(machine: Machine, command: CommandDesc, locality: number) {
@@ -54,6 +63,12 @@ export class CommandContext {
   /** TPM time in milliseconds. */
   now(): number {
     return this.machine.clock.now();
+  }
+
+  /** How the handle with this name was authorized, if it was. */
+  authorizationOf(handleName: string): HandleAuthorization | undefined {
+    const i = this.command.handles.findIndex((h) => h.name === handleName);
+    return i >= 0 ? this.authorizations[i] : undefined;
   }
 
   /** The current value of a state group (the draft when this command has written it). */

