@@ -24,7 +24,7 @@ Options:
 `;
 
 export const SERVE_USAGE = `Usage: vtpm serve [--protocol mssim|swtpm] [--host 127.0.0.1] [--port 2321]
-                  [--state DIR | --memory] [--profile tpm2|tcm2|pc-client]
+                  [--state DIR [--fresh] | --memory] [--profile tpm2|tcm2|pc-client]
                   [--seed HEX] [--startup]
 
 Runs one emulated TPM on two TCP ports until interrupted (SIGINT/SIGTERM).
@@ -37,6 +37,8 @@ Options:
   --host ADDR             Address to listen on (default 127.0.0.1)
   --port P                Command / data port (default 2321; 0 picks a free pair)
   --state DIR             Keep the persistent state in DIR (created if missing)
+  --fresh                 With --state: if the state file is damaged, keep it aside and
+                          start a new TPM (without it, a damaged file stops the server)
   --memory                Keep all state in memory (the default)
   --profile NAME          ${Object.keys(profiles).join(', ')} (default tpm2)
   --seed HEX              Make the TPM deterministic: seed its DRBG with these bytes
@@ -55,6 +57,7 @@ export interface ServeArgs {
   host: string;
   port: number;
   state?: string;
+  fresh?: boolean;
   memory: boolean;
   profile: string;
   seed?: Uint8Array;
@@ -118,6 +121,10 @@ export function parseServeArgs(argv: readonly string[]): ServeArgs {
         noValue();
         out.memory = true;
         break;
+      case '--fresh':
+        noValue();
+        out.fresh = true;
+        break;
       case '--profile': {
         const v = value();
         if (!Object.hasOwn(profiles, v)) throw new UsageError(`unknown --profile '${v}' (one of ${Object.keys(profiles).join(', ')})`);
@@ -140,6 +147,7 @@ export function parseServeArgs(argv: readonly string[]): ServeArgs {
     }
   }
   if (out.state !== undefined && out.memory) throw new UsageError('--state and --memory cannot be used together');
+  if (out.fresh && out.state === undefined) throw new UsageError('--fresh needs --state DIR');
   return out;
 }
 
@@ -195,9 +203,11 @@ async function runServe(args: ServeArgs, io: CliIo): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    storage = args.state !== undefined ? fileStorage(args.state) : undefined;
+    const files = args.state !== undefined ? fileStorage(args.state, { fresh: args.fresh }) : undefined;
+    storage = files;
     const tpmOptions = { profile: args.profile, seed: args.seed, storage, cryptoBackend: nodeCryptoBackend() };
     const tpm = createTpm(tpmOptions);
+    if (files?.setAside) io.err(`vtpm serve: the state file was damaged; kept it as ${files.setAside} and started a new TPM (--fresh)`);
     if (args.startup) await createClient(inProcess(tpm)).startup();
     server = await serve({
       protocol: args.protocol,

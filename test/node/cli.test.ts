@@ -1,5 +1,5 @@
 /** The `vtpm` CLI (built): help, flag validation with exit code 2, serving, --startup, --seed, signals. */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -139,8 +139,36 @@ describe('vtpm serve --state', () => {
       const r = await runCli(['serve', '--port', '0', '--state', dir]);
       expect(r.code).toBe(1);
       expect(r.stderr).toContain(`TPM state file ${join(dir, 'persistent.vtpm')} is corrupt or truncated`);
+      // Nothing was replaced: the damaged file is still there.
+      expect(readFileSync(join(dir, 'persistent.vtpm'), 'latin1')).toBe('VTPMSNAP\u0000\u0001{"trunc');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('--fresh keeps a damaged file aside and starts a new TPM, saying so', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vtpm-cli-'));
+    try {
+      writeFileSync(join(dir, 'persistent.vtpm'), 'garbage');
+      const s = await startCli(['serve', '--protocol', 'swtpm', '--port', '0', '--state', dir, '--fresh', '--startup']);
+      try {
+        const c = createClient(tcpTransport({ protocol: 'swtpm', port: s.port }));
+        expect((await c.run('GetRandom', { bytesRequested: 2 })).randomBytes.length).toBe(2);
+        await c.close();
+      } finally {
+        s.child.kill('SIGTERM');
+        await s.exited;
+      }
+      expect(s.output().stderr).toMatch(/state file was damaged; kept it as .*corrupt-\d+ and started a new TPM/);
+      expect(readdirSync(dir).some((f) => /^persistent\.vtpm\.corrupt-\d+$/.test(f))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('--fresh without --state is a usage error naming the flag', async () => {
+    const r = await runCli(['serve', '--fresh']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--fresh needs --state/);
   });
 });

@@ -33,10 +33,12 @@ describe('fileStorage', () => {
     const s = fileStorage(dir);
     createTpm({ storage: s, seed: 'x' }); // a new TPM saves its manufactured state
     const first = readFileSync(s.path);
-    expect(first.subarray(0, 8).toString()).toBe('VTPMSNAP');
+    expect(first.subarray(0, 8).toString()).toBe('VTPMFILE');
     expect(statSync(s.path).mode & 0o777).toBe(0o600);
     expect(readdirSync(dir)).toEqual([STATE_FILE]);
-    expect(Buffer.from(s.load()!).equals(first)).toBe(true);
+    // The payload is the persistent-state snapshot, framed by length and SHA-256.
+    expect(Buffer.from(s.load()!).subarray(0, 8).toString()).toBe('VTPMSNAP');
+    expect(first.length).toBe(12 + s.load()!.length + 32);
   });
 
   it('a new TPM on the same directory continues from the saved state (Resume after Shutdown(STATE))', async () => {
@@ -58,7 +60,23 @@ describe('fileStorage', () => {
     createTpm({ storage: s, seed: 'x' });
     const saved = readFileSync(s.path);
     writeFileSync(join(dir, `${STATE_FILE}.999.0.tmp`), saved.subarray(0, 5));
-    expect(Buffer.from(fileStorage(dir).load()!).equals(saved)).toBe(true);
+    expect(Buffer.from(fileStorage(dir).load()!).equals(Buffer.from(s.load()!))).toBe(true);
+  });
+
+  it('refuses a file whose contents changed (checksum), naming it; fresh keeps it aside', () => {
+    const dir = tempDir();
+    const s = fileStorage(dir);
+    createTpm({ storage: s, seed: 'x' });
+    const bytes = readFileSync(s.path);
+    bytes[40] ^= 0x01; // one flipped bit inside the state
+    writeFileSync(s.path, bytes);
+    expect(() => fileStorage(dir).load()).toThrow(new RegExp(`TPM state file ${s.path.replace(/[.]/g, '\\.')} is corrupt or truncated .*checksum mismatch`));
+    const fresh = fileStorage(dir, { fresh: true });
+    expect(fresh.load()).toBeUndefined();
+    expect(fresh.setAside).toMatch(/persistent\.vtpm\.corrupt-\d+$/);
+    expect(readFileSync(fresh.setAside!)).toEqual(bytes);
+    createTpm({ storage: fresh, seed: 'x' });
+    expect(fileStorage(dir).load()).toBeDefined();
   });
 
   it('names the file when it is truncated or corrupt', () => {
