@@ -13,7 +13,7 @@ import { createClient } from '../src/client/client.js';
 import { inProcess } from '../src/client/transport.js';
 import { TPM_ALG, TPM_RH } from '../src/gen/constants.js';
 import { createTpm, type Tpm } from '../src/tpm/engine.js';
-import { fmtOps, opsPerSecond, quick, type BenchOptions } from './harness.js';
+import { asyncOpsPerSecond, fmtOps, opsPerSecond, quick, type BenchOptions } from './harness.js';
 
 const STARTUP = Uint8Array.from([0x80, 0x01, 0, 0, 0, 12, 0, 0, 1, 0x44, 0, 0]);
 
@@ -82,23 +82,6 @@ class RawTcp {
   }
 }
 
-async function asyncOpsPerSecond(fn: () => Promise<unknown>, { rounds = 7, minMs = 200 }: BenchOptions): Promise<number> {
-  for (let i = 0; i < 50; i++) await fn();
-  const rates: number[] = [];
-  for (let r = 0; r < rounds; r++) {
-    let ops = 0;
-    const t0 = performance.now();
-    let dt = 0;
-    do {
-      await fn();
-      ops++;
-      dt = performance.now() - t0;
-    } while (dt < minMs);
-    rates.push((ops * 1000) / dt);
-  }
-  rates.sort((a, b) => a - b);
-  return rates[rates.length >> 1];
-}
 
 async function freePort(): Promise<number> {
   for (;;) {

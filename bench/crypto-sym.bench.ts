@@ -7,6 +7,7 @@
 // TPM command does); 1 MiB cells are MB/s (1 MB = 10^6 bytes).
 import { createCipheriv, createHash, createHmac as nodeHmac } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
+import { opsPerSecond } from './harness.js';
 import { ecb as nobleEcb, unsafe as nobleAes } from '@noble/ciphers/aes.js';
 import { SHA1, SHA256, SHA384, SM3_256 } from '../src/crypto/hash.js';
 import { hmac } from '../src/crypto/hmac.js';
@@ -33,31 +34,9 @@ function consume(x: Uint8Array): void {
   sink ^= x.length === 0 ? 0 : x[0];
 }
 
-/** Median ops/s of fn over `rounds` rounds of at least `minMs` each, after a warm-up. */
+/** Median ops/s of fn (the shared timing loop in harness.ts). */
 function measure(fn: () => void, rounds: number, minMs: number): number {
-  // Warm-up and calibration: find a batch size taking about 1/10 of a round.
-  let batch = 1;
-  for (;;) {
-    const t0 = performance.now();
-    for (let i = 0; i < batch; i++) fn();
-    const dt = performance.now() - t0;
-    if (dt >= minMs / 10) break;
-    batch *= 2;
-  }
-  const rates: number[] = [];
-  for (let r = 0; r < rounds; r++) {
-    let ops = 0;
-    const t0 = performance.now();
-    let dt = 0;
-    do {
-      for (let i = 0; i < batch; i++) fn();
-      ops += batch;
-      dt = performance.now() - t0;
-    } while (dt < minMs);
-    rates.push((ops * 1000) / dt);
-  }
-  rates.sort((a, b) => a - b);
-  return rates[rates.length >> 1];
+  return opsPerSecond(fn, { rounds, minMs });
 }
 
 function filled(n: number, seed: number): Uint8Array {

@@ -33,4 +33,23 @@ export function opsPerSecond(fn: () => void, { rounds = 7, minMs = 200 }: BenchO
   return rates[rates.length >> 1];
 }
 
+/** The same for an asynchronous operation (one request in flight at a time). */
+export async function asyncOpsPerSecond(fn: () => Promise<unknown>, { rounds = 7, minMs = 200 }: BenchOptions = {}): Promise<number> {
+  for (let i = 0; i < 50; i++) await fn();
+  const rates: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    let ops = 0;
+    const t0 = performance.now();
+    let dt = 0;
+    do {
+      await fn();
+      ops++;
+      dt = performance.now() - t0;
+    } while (dt < minMs);
+    rates.push((ops * 1000) / dt);
+  }
+  rates.sort((a, b) => a - b);
+  return rates[rates.length >> 1];
+}
+
 export const fmtOps = (x: number): string => (x >= 1e6 ? `${(x / 1e6).toFixed(2)} M` : x >= 1e3 ? `${(x / 1e3).toFixed(0)} k` : x.toFixed(0));
