@@ -24,7 +24,25 @@ type In<N extends CommandName> = N extends keyof CommandTypes ? CommandTypes[N][
 type Out<N extends CommandName> = N extends keyof CommandTypes ? CommandTypes[N]['out'] : never;
 
 /** How to authorize one handle: a password, or a session with the entity's authValue. */
-export type Authorization = Uint8Array | string | { session: AuthSessionHandle; authValue?: Uint8Array | string };
+export type Authorization =
+  | Uint8Array
+  | string
+  | {
+      session: AuthSessionHandle;
+      authValue?: Uint8Array | string;
+      /** The authValue after the command, when the command changes it (the response HMAC uses it). */
+      authValueAfter?: Uint8Array | string;
+    };
+
+/**
+ * The entity's authValue once the command has run (Part 1 "Response HMAC"): HierarchyChangeAuth
+ * and NV_ChangeAuth set it to newAuth; Clear empties lockoutAuth.
+ */
+function authValueAfter(name: CommandName, handleName: string, handle: number, input: Record<string, unknown>, before: Uint8Array): Uint8Array {
+  if ((name === 'HierarchyChangeAuth' && handleName === 'authHandle') || (name === 'NV_ChangeAuth' && handleName === 'nvIndex')) return bytesOf(input.newAuth as Uint8Array);
+  if (name === 'Clear' && handle === TPM_RH.LOCKOUT) return new Uint8Array(0);
+  return before;
+}
 
 export interface RunOptions {
   /** Authorizations by handle name ('pcrHandle': 'secret' or { session }); default: empty password. */
@@ -72,7 +90,7 @@ export function passwordSession(password: Uint8Array | string = new Uint8Array(0
 interface Prepared {
   bytes: Uint8Array;
   /** Per session: the session, Name and authValue for the response check. */
-  checks: ({ session: AuthSessionHandle; name: Uint8Array; authValue: Uint8Array } | null)[];
+  checks: ({ session: AuthSessionHandle; name: Uint8Array; authValue: Uint8Array; authValueAfter: Uint8Array } | null)[];
 }
 
 export interface ClientOptions {
@@ -124,7 +142,8 @@ export function createClient(transport: Transport, options: ClientOptions = {}):
       const attributes = session.continueSession ? TPMA_SESSION.continueSession : 0;
       const { nonce, hmac } = session.commandHmac(cp, names[i], authValue, attributes);
       sessions.push({ sessionHandle: session.handle, nonce, sessionAttributes: attributes, hmac });
-      checks.push({ session, name: names[i], authValue });
+      const after = a.authValueAfter !== undefined ? bytesOf(a.authValueAfter) : authValueAfter(name, h.name, handles[i], values, authValue);
+      checks.push({ session, name: names[i], authValue, authValueAfter: after });
     });
     return { bytes: buildCommand(d.code, handles, sessions, params), checks };
   };
@@ -142,7 +161,7 @@ export function createClient(transport: Transport, options: ClientOptions = {}):
       const s = frame.sessions[k];
       if (!c || !s) return;
       const rp = rpHash(c.session.hash, 0, d.code, params);
-      if (!c.session.acceptResponse(rp, c.name, c.authValue, s.nonce, s.sessionAttributes, s.hmac)) {
+      if (!c.session.acceptResponse(rp, c.name, c.authValueAfter, s.nonce, s.sessionAttributes, s.hmac)) {
         throw new Error(`TPM2_${name}: the response HMAC of session ${k + 1} does not verify`);
       }
     });

@@ -13,6 +13,7 @@ import type { ClockPort, Machine } from './context.js';
 import { errorResponse, executeCommand } from './dispatch/execute.js';
 import { TPM_RC } from '../gen/constants.js';
 import { resolveProfile, type Profile, type ProfileSpec } from './profile.js';
+import { daSelfHeal } from './da.js';
 import { clockTick, hashData, hashEnd, hashStart, manufacture, powerOff, tpmInit } from './state/lifecycle.js';
 import { decodeSnapshot, encodeSnapshot } from './state/snapshot.js';
 import type { PersistentState, TpmState } from './state/types.js';
@@ -140,7 +141,9 @@ export function createTpm(options: TpmOptions = {}): Tpm {
     profile,
     execute(command, opts = {}) {
       const locality = opts.locality ?? 0;
-      if (clockTick(machine)) {
+      const ticked = clockTick(machine);
+      const healed = daSelfHeal(machine);
+      if (ticked || healed) {
         try {
           persist();
         } catch {

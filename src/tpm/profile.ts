@@ -46,6 +46,9 @@ export const IMPLEMENTATION_DEFAULTS: { readonly [name: string]: number } = {
   /** Persistent objects and NV counters that fit in NV (estimates, as Part 2 allows). */
   MAX_EVICT_OBJECTS: 64,
   MAX_NV_COUNTERS: 32,
+  /** Octets of NV for indices, and of RAM for ORDERLY index data (the reference's NV_MEMORY_SIZE, RAM_INDEX_SPACE). */
+  NV_MEMORY_SIZE: 16384,
+  RAM_INDEX_SPACE: 512,
   NV_CLOCK_UPDATE_INTERVAL: 12,
   MAX_ORDERLY_COUNT: 255,
   MAX_COMMAND_SIZE: 4096,

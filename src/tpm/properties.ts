@@ -10,6 +10,7 @@ import type { HashAlgorithm } from '../crypto/hash.js';
 import type { CommandDesc } from '../wire/descriptor.js';
 import type { Profile } from './profile.js';
 import type { TpmState } from './state/types.js';
+import { nvCounterCount, nvCountersAvailable, nvHandles } from './nv.js';
 
 const A = TPMA_ALGORITHM;
 
@@ -204,21 +205,30 @@ export function fixedProperties(profile: Profile): TPMS_TAGGED_PROPERTY[] {
 }
 
 /** The PT_VAR group of TPM_PT (Part 2 "TPM_PT"), in property order, from the current state. */
-export function variableProperties(profile: Profile, state: Pick<TpmState, 'persistent' | 'volatile'>): TPMS_TAGGED_PROPERTY[] {
+export function variableProperties(profile: Profile, state: Pick<TpmState, 'persistent' | 'volatile'> & Partial<Pick<TpmState, 'stateClear'>>): TPMS_TAGGED_PROPERTY[] {
   const lim = (name: string) => implementationValue(profile, name);
   const auth = state.persistent.hierarchyAuth;
   let permanent = TPMA_PERMANENT.tpmGeneratedEPS;
   if (auth.owner.length) permanent |= TPMA_PERMANENT.ownerAuthSet;
   if (auth.endorsement.length) permanent |= TPMA_PERMANENT.endorsementAuthSet;
   if (auth.lockout.length) permanent |= TPMA_PERMANENT.lockoutAuthSet;
-  // Hierarchies cannot be disabled yet.
-  let startupClear = TPMA_STARTUP_CLEAR.phEnable | TPMA_STARTUP_CLEAR.shEnable | TPMA_STARTUP_CLEAR.ehEnable | TPMA_STARTUP_CLEAR.phEnableNV;
+  // Dictionary-attack state (Part 2 "TPMA_PERMANENT", "TPM_PT": PT_VAR lockout properties).
+  const da = state.persistent.da ?? { failedTries: 0, maxTries: lim('MAX_AUTH_FAIL'), recoveryTime: lim('LOCKOUT_INTERVAL'), lockoutRecovery: lim('LOCKOUT_RECOVERY') };
+  if (state.persistent.disableClear) permanent |= TPMA_PERMANENT.disableClear;
+  if (da.failedTries >= da.maxTries) permanent |= TPMA_PERMANENT.inLockout;
+  // Hierarchy enables (all SET when the caller gives no stateClear).
+  const c = state.stateClear;
+  let startupClear = 0;
+  if (c?.phEnable ?? true) startupClear |= TPMA_STARTUP_CLEAR.phEnable;
+  if (c?.shEnable ?? true) startupClear |= TPMA_STARTUP_CLEAR.shEnable;
+  if (c?.ehEnable ?? true) startupClear |= TPMA_STARTUP_CLEAR.ehEnable;
+  if (c?.phEnableNV ?? true) startupClear |= TPMA_STARTUP_CLEAR.phEnableNV;
   if (state.volatile.orderlyStartup) startupClear |= TPMA_STARTUP_CLEAR.orderly;
   const loadedObjects = transientHandles(state).length;
   const values: [number, number][] = [
     [TPM_PT.PERMANENT, permanent],
     [TPM_PT.STARTUP_CLEAR, startupClear],
-    [TPM_PT.HR_NV_INDEX, 0],
+    [TPM_PT.HR_NV_INDEX, nvHandles(state).length],
     [TPM_PT.HR_LOADED, 0],
     [TPM_PT.HR_LOADED_AVAIL, lim('MAX_LOADED_SESSIONS')],
     [TPM_PT.HR_ACTIVE, 0],
@@ -226,14 +236,14 @@ export function variableProperties(profile: Profile, state: Pick<TpmState, 'pers
     [TPM_PT.HR_TRANSIENT_AVAIL, Math.max(0, lim('MAX_LOADED_OBJECTS') - loadedObjects)],
     [TPM_PT.HR_PERSISTENT, 0],
     [TPM_PT.HR_PERSISTENT_AVAIL, lim('MAX_EVICT_OBJECTS')],
-    [TPM_PT.NV_COUNTERS, 0],
-    [TPM_PT.NV_COUNTERS_AVAIL, lim('MAX_NV_COUNTERS')],
+    [TPM_PT.NV_COUNTERS, nvCounterCount(state)],
+    [TPM_PT.NV_COUNTERS_AVAIL, nvCountersAvailable(profile, state.persistent)],
     [TPM_PT.ALGORITHM_SET, 0],
     [TPM_PT.LOADED_CURVES, profile.curves.size],
-    [TPM_PT.LOCKOUT_COUNTER, 0],
-    [TPM_PT.MAX_AUTH_FAIL, lim('MAX_AUTH_FAIL')],
-    [TPM_PT.LOCKOUT_INTERVAL, lim('LOCKOUT_INTERVAL')],
-    [TPM_PT.LOCKOUT_RECOVERY, lim('LOCKOUT_RECOVERY')],
+    [TPM_PT.LOCKOUT_COUNTER, da.failedTries],
+    [TPM_PT.MAX_AUTH_FAIL, da.maxTries],
+    [TPM_PT.LOCKOUT_INTERVAL, da.recoveryTime],
+    [TPM_PT.LOCKOUT_RECOVERY, da.lockoutRecovery],
     [TPM_PT.NV_WRITE_RECOVERY, 0],
     [TPM_PT.AUDIT_COUNTER_0, 0],
     [TPM_PT.AUDIT_COUNTER_1, 0],

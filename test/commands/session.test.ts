@@ -99,3 +99,15 @@ describe.each([
     expect(await rcOf(client.run('PCR_Extend', extend(16), { auth: { pcrHandle: { session: s } } }))).toBe(TPM_RC.AUTH_UNAVAILABLE);
   });
 });
+
+describe('response HMAC after an authValue change', () => {
+  it('HierarchyChangeAuth answers with an HMAC keyed by the new ownerAuth; the client checks it', async () => {
+    const { client } = await startedTpm();
+    const s = await client.startAuthSession({ hash: TPM_ALG.SHA256 });
+    const newAuth = new TextEncoder().encode('new-owner');
+    await client.run('HierarchyChangeAuth', { authHandle: TPM_RH.OWNER, newAuth } as never, { auth: { authHandle: { session: s } } });
+    // The session keeps working with the new value; the old one fails.
+    await client.run('HierarchyChangeAuth', { authHandle: TPM_RH.OWNER, newAuth: new Uint8Array(0) } as never, { auth: { authHandle: { session: s, authValue: newAuth } } });
+    expect(await rcOf(client.run('HierarchyChangeAuth', { authHandle: TPM_RH.OWNER, newAuth } as never, { auth: { authHandle: { session: s, authValue: 'x' } } }))).toBe(TPM_RC.BAD_AUTH | S1);
+  });
+});

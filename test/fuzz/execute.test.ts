@@ -34,8 +34,16 @@ function checkWellFormed(cmd: Uint8Array, r: Uint8Array): number {
 }
 
 /** The state without the DRBG (drawing randomness is not a state change a command must undo). */
+/**
+ * The state, less the dictionary-attack bookkeeping: a failed authorization of a DA-protected
+ * entity (lockoutAuth, NV indices) changes it by design (Part 1 "Dictionary Attack Protection").
+ */
 function stateOf(tpm: Tpm): unknown {
-  return decodeSnapshot<{ state: unknown }>(tpm.snapshot()).state;
+  const state = decodeSnapshot<{ state: { persistent: { da?: unknown }; volatile: { daLockoutTimer?: number; daSelfHealTimer?: number } } }>(tpm.snapshot()).state;
+  delete state.persistent.da;
+  delete state.volatile.daLockoutTimer;
+  delete state.volatile.daSelfHealTimer;
+  return state;
 }
 
 function started(profile: string): Tpm {

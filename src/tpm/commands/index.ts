@@ -6,9 +6,12 @@ import { sessionHandlers } from './11-session/index.js';
 import { randomHandlers } from './16-random/index.js';
 import { sequenceHandlers } from './17-hash-hmac-sequences/index.js';
 import { pcrHandlers } from './22-pcr/index.js';
+import { hierarchyHandlers } from './24-hierarchy/index.js';
+import { dictionaryAttackHandlers } from './25-dictionary-attack/index.js';
 import { contextHandlers } from './28-context/index.js';
 import { clockHandlers } from './29-clocks-timers/index.js';
 import { capabilityHandlers } from './30-capability/index.js';
+import { nvHandlers } from './31-nv/index.js';
 
 export const HANDLERS: HandlerTable = {
   ...startupHandlers,
@@ -17,7 +20,10 @@ export const HANDLERS: HandlerTable = {
   ...randomHandlers,
   ...sequenceHandlers,
   ...pcrHandlers,
+  ...hierarchyHandlers,
+  ...dictionaryAttackHandlers,
   ...contextHandlers,
   ...clockHandlers,
   ...capabilityHandlers,
+  ...nvHandlers,
 };

@@ -2,9 +2,11 @@
  * Entities a handle can name and their authValues (TPM 2.0 Part 1 "Entity Types" and
  * "authValue"): hierarchies, PCRs, loaded objects.
  */
-import { TPM_HT, TPM_RH } from '../../gen/constants.js';
+import { TPM_ALG, TPM_HT, TPM_RC, TPM_RH } from '../../gen/constants.js';
 import { handleName } from '../../protocol/session.js';
 import type { CommandContext } from '../context.js';
+import { hierarchyEnabled, hierarchyPolicyOf } from '../hierarchy.js';
+import { nvAuthorizationRc, nvAuthPolicy, nvIndexOf, nvIsDaProtected, nvName } from '../nv.js';
 
 const EMPTY = new Uint8Array(0);
 
@@ -38,6 +40,8 @@ export function authValueOf(ctx: CommandContext, handle: number): Uint8Array | u
     }
     case TPM_HT.TRANSIENT:
       return ctx.read('volatile').objects[handle]?.auth;
+    case TPM_HT.NV_INDEX:
+      return nvIndexOf(ctx, handle)?.authValue;
   }
   return undefined;
 }
@@ -48,6 +52,10 @@ export function authValueOf(ctx: CommandContext, handle: number): Uint8Array | u
  */
 export function nameOf(ctx: CommandContext, handle: number): Uint8Array {
   if (handle >>> 24 === TPM_HT.TRANSIENT && ctx.read('volatile').objects[handle]) return EMPTY;
+  if (handle >>> 24 === TPM_HT.NV_INDEX) {
+    const x = nvIndexOf(ctx, handle);
+    if (x) return nvName(ctx, x.public);
+  }
   return handleName(handle);
 }
 
@@ -59,7 +67,21 @@ export function authPolicyOf(ctx: CommandContext, handle: number): { hashAlg: nu
     const p = group > 0 ? policies?.[group - 1] : undefined;
     return p && p.digest.length ? p : undefined;
   }
+  if (handle >>> 24 === TPM_HT.NV_INDEX) return nvAuthPolicy(ctx, handle);
+  // Hierarchies: the policy TPM2_SetPrimaryPolicy set, if any.
+  const hp = hierarchyPolicyOf(ctx, handle);
+  if (hp) return hp.hashAlg !== TPM_ALG.NULL ? hp : undefined;
   return undefined;
+}
+
+/**
+ * TPM_RC_HIERARCHY (or 0) for a handle that names a disabled hierarchy (Part 1 "Hierarchy
+ * Control"; the reference's EntityGetLoadStatus and ValidateHierarchy): TPM_RH_OWNER while
+ * shEnable is CLEAR, TPM_RH_ENDORSEMENT while ehEnable is, TPM_RH_PLATFORM while phEnable is.
+ */
+export function hierarchyCheck(ctx: CommandContext, handle: number): number {
+  if (handle !== TPM_RH.OWNER && handle !== TPM_RH.ENDORSEMENT && handle !== TPM_RH.PLATFORM) return 0;
+  return hierarchyEnabled(ctx.read('stateClear'), handle) ? 0 : TPM_RC.HIERARCHY;
 }
 
 /**
@@ -67,6 +89,18 @@ export function authPolicyOf(ctx: CommandContext, handle: number): { hashAlg: nu
  * Protection")? Hierarchies, PCRs and sequence objects are not; NV indices and objects without
  * noDA are, once they exist.
  */
-export function isDaProtected(_ctx: CommandContext, _handle: number): boolean {
+export function isDaProtected(ctx: CommandContext, handle: number): boolean {
+  // lockoutAuth is the one permanent entity under DA protection (the reference's IsDAExempted).
+  if (handle === TPM_RH.LOCKOUT) return true;
+  if (handle >>> 24 === TPM_HT.NV_INDEX) return nvIsDaProtected(ctx, handle);
   return false;
+}
+
+/**
+ * For the dispatcher, before it compares an authValue: a code when this entity's authValue (or,
+ * for a policy session, its policy) may not authorize this command, else 0 (Part 1 "NV
+ * Indices"; the reference's IsPolicySessionRequired and IsAuthValueAvailable).
+ */
+export function authUnavailable(ctx: CommandContext, handle: number, kind: 'password' | 'hmac' | 'policy'): number {
+  return nvAuthorizationRc(ctx, handle, kind);
 }

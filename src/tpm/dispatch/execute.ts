@@ -12,7 +12,7 @@ import { Writer } from '../../wire/writer.js';
 import { CommandContext, type Machine } from '../context.js';
 import { TpmFault, withHandle, withParameter, withSession } from '../errors.js';
 import type { HandlerTable } from '../commands/handler.js';
-import { authPolicyOf, authValueOf, isDaProtected, nameOf, trimTrailingZeros } from './entities.js';
+import { authPolicyOf, authValueOf, hierarchyCheck, isDaProtected, nameOf, trimTrailingZeros } from './entities.js';
 import { daAuthorizationCheck, daAuthorizationFailed } from '../da.js';
 import type { HashAlgorithm } from '../../crypto/hash.js';
 import { cpHash, rpHash, sessionHmac } from '../../protocol/session.js';
@@ -153,9 +153,12 @@ function run(machine: Machine, handlers: HandlerTable, command: Uint8Array, loca
   const ctx = new CommandContext(machine, desc, locality);
 
   // Objects and sessions the handles name must be loaded (Part 3 "Handle Area Validation").
+  // ... and hierarchies they name must be enabled (Part 1 "Hierarchy Control").
   desc.handles.forEach((h, i) => {
     const v = handleValues[i];
     if (v >>> 24 === TPM_HT.TRANSIENT && !(v in ctx.read('volatile').objects)) reject(TPM_RC.REFERENCE_H0 + i);
+    const hierarchy = hierarchyCheck(ctx, v);
+    if (hierarchy) reject(withHandle(hierarchy, i + 1));
   });
 
   // Authorization by session (Part 1 "Authorization"; Part 3 "Authorization Checks").
@@ -186,7 +189,6 @@ function run(machine: Machine, handlers: HandlerTable, command: Uint8Array, loca
   });
 
   let cpHashes: Map<number, Uint8Array> | undefined;
-  const authValues: Uint8Array[] = [];
   authHandles.forEach(({ i }, k) => {
     const s = sessions[k];
     const n = k + 1;
@@ -205,7 +207,6 @@ function run(machine: Machine, handlers: HandlerTable, command: Uint8Array, loca
     ctx.authorizations[i] = { kind: l.session ? (l.session.type === 'hmac' ? 'hmac' : 'policy') : 'password', session: n };
     if (!l.session) {
       if (!equalBytes(trimTrailingZeros(s.hmac), trimTrailingZeros(authValue))) fail();
-      authValues.push(authValue);
       return;
     }
     const hash = l.hash!;
@@ -216,14 +217,12 @@ function run(machine: Machine, handlers: HandlerTable, command: Uint8Array, loca
       const key = hmacKey(l.session, names[i], authValue);
       const expected = sessionHmac(hash, key, cp, s.nonce, l.session.nonceTPM, EMPTY, EMPTY, s.attributes);
       if (!equalBytes(expected, s.hmac)) fail();
-      authValues.push(authValue);
     } else {
       // A policy session authorizes by its policyDigest matching the entity's authPolicy.
       if (l.session.type === 'trial') reject(withSession(TPM_RC.ATTRIBUTES, n));
       const policy = authPolicyOf(ctx, handleValues[i]);
       if (!policy) reject(withSession(TPM_RC.AUTH_UNAVAILABLE, n));
       if (policy!.hashAlg !== l.session.hashAlg || !equalBytes(policy!.digest, l.session.policyDigest)) reject(withSession(TPM_RC.POLICY_FAIL, n));
-      authValues.push(EMPTY);
     }
   });
 
@@ -280,7 +279,8 @@ function run(machine: Machine, handlers: HandlerTable, command: Uint8Array, loca
         let rp = rpHashes.get(hash.alg);
         if (!rp) rpHashes.set(hash.alg, (rp = rpHash(hash, TPM_RC.SUCCESS, code, responseParams)));
         const i = authHandles[k].i;
-        const key = hmacKey(session, names[i], authValues[k]);
+        // The authValue as the command left it: a new one after HierarchyChangeAuth, Clear... (Part 1 "Response HMAC").
+        const key = hmacKey(session, names[i], authValueOf(ctx, handleValues[i]) ?? EMPTY);
         mac = sessionHmac(hash, key, rp, session.nonceTPM, session.nonceCaller, EMPTY, EMPTY, attrs);
       }
       w.u16(session.nonceTPM.length);

@@ -7,9 +7,12 @@ import { TPM_ALG, TPM_RC, TPM_SU } from '../../gen/constants.js';
 import type { CommandContext, Machine } from '../context.js';
 import { tpmError } from '../errors.js';
 import { countPcrChange, DRTM_PCR, extendValue, freshPcrValues, startupPcrChanges } from '../pcr.js';
+import { nvShutdown, nvStartup } from '../nv.js';
 import type { Profile } from '../profile.js';
 import { contextHash } from '../properties.js';
 import type { Rng } from '../../crypto/drbg.js';
+import { daStartup, initialDaState } from '../da.js';
+import { hierarchyStartup, newSecret, noPolicy, saveHierarchyState } from '../hierarchy.js';
 import type { PersistentState, TpmState, VolatileState } from './types.js';
 
 export const STATE_VERSION = 1;
@@ -33,10 +36,17 @@ export function manufacture(profile: Profile, rng: Rng): TpmState {
     savedState: null,
     pcrPolicies: emptyPcrPolicies(profile),
     hierarchyProof: { platform: rng.bytes(proofSize), owner: rng.bytes(proofSize), endorsement: rng.bytes(proofSize) },
+    nvIndices: {},
+    // Primary Seeds from the DRBG (Part 1 "Primary Seeds"; the reference's HierarchyPreInstall_Init).
+    seeds: { endorsement: newSecret(profile, rng), owner: newSecret(profile, rng), platform: newSecret(profile, rng) },
+    hierarchyPolicy: { owner: noPolicy(), endorsement: noPolicy(), lockout: noPolicy() },
+    disableClear: false,
+    da: initialDaState(profile.limits),
   };
   return {
     persistent,
-    stateReset: { restartCount: 0 },
+    // The null seed and nullProof are drawn by the first Startup (always a TPM Reset).
+    stateReset: { restartCount: 0, nullSeed: new Uint8Array(0), nullProof: new Uint8Array(0) },
     stateClear: emptyStateClear(profile),
     volatile: offVolatile(),
   };
@@ -49,6 +59,11 @@ function emptyStateClear(profile: Profile): TpmState['stateClear'] {
     pcrValues: {},
     pcrUpdateCounter: 0,
     pcrAuthValues: Array.from({ length: groups }, () => new Uint8Array(0)),
+    platformPolicy: noPolicy(),
+    phEnable: true,
+    shEnable: true,
+    ehEnable: true,
+    phEnableNV: true,
   };
 }
 
@@ -182,6 +197,9 @@ export function startup(ctx: CommandContext, startupType: number): void {
     }
   }
   v.hcrtm = null;
+  hierarchyStartup(ctx, reset, resume, saved?.hierarchy);
+  daStartup(ctx, orderly !== null);
+  nvStartup(ctx, reset ? 'reset' : restart ? 'restart' : 'resume', orderly !== null);
   p.orderlyShutdown = null;
   p.savedState = null;
   v.started = true;
@@ -193,6 +211,7 @@ export function shutdown(ctx: CommandContext, machine: Machine, shutdownType: nu
   if (shutdownType === TPM_SU.STATE && ctx.read('persistent').pcrAllocationPending) {
     throw tpmError(TPM_RC.TYPE, 'the PCR allocation changes at the next TPM Reset: Shutdown(CLEAR) is required').at('shutdownType');
   }
+  nvShutdown(ctx);
   const p = ctx.write('persistent');
   p.clock = currentClock(machine);
   p.orderlyShutdown = shutdownType;
@@ -207,6 +226,7 @@ export function shutdown(ctx: CommandContext, machine: Machine, shutdownType: nu
       pcrUpdateCounter: clear.pcrUpdateCounter,
       restartCount: ctx.read('stateReset').restartCount,
       pcrAuthValues: clear.pcrAuthValues.map((a) => a.slice()),
+      hierarchy: saveHierarchyState(clear, ctx.read('stateReset')),
     };
   } else {
     p.savedState = null;

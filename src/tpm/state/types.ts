@@ -5,6 +5,16 @@
  * (volatile). Every record is serialisable; the snapshot format versions them.
  */
 import type { HashContext } from '../../crypto/hash.js';
+import type { TPMS_NV_PUBLIC } from '../../gen/types.js';
+
+/** A defined NV Index (Part 1 "NV Indices"); for ORDERLY indices attributes and data as last
+ * written to NV (the live copies are in VolatileState.nvOrderly). */
+export interface NvIndexRecord {
+  public: TPMS_NV_PUBLIC;
+  authValue: Uint8Array;
+  /** dataSize octets. */
+  data: Uint8Array;
+}
 
 /** One allocated PCR bank: the hash and the PCRs allocated in it (bit n = PCR n). */
 export interface PcrBankAllocation {
@@ -20,6 +30,36 @@ export interface SavedState {
   restartCount: number;
   /** PCR authValues survive a TPM Resume. */
   pcrAuthValues: Uint8Array[];
+  /** Hierarchy state a TPM Resume restores and the TPM Reset data a Restart keeps (Part 1
+   * "Shutdown": the saved state); absent in states saved before these existed. */
+  hierarchy?: SavedHierarchyState;
+}
+
+/** What Shutdown(STATE) saves of the hierarchies (Part 1 "Hierarchies"; Part 3 "TPM2_Startup"). */
+export interface SavedHierarchyState {
+  platformAuth: Uint8Array;
+  platformPolicy: PcrPolicy;
+  shEnable: boolean;
+  ehEnable: boolean;
+  phEnableNV: boolean;
+  nullSeed: Uint8Array;
+  nullProof: Uint8Array;
+}
+
+/** Dictionary-attack protection (Part 1 "Dictionary Attack Protection"; TPM2_DictionaryAttackParameters). */
+export interface DaState {
+  /** Authorization failures counted against DA-protected entities (TPM_PT_LOCKOUT_COUNTER). */
+  failedTries: number;
+  /** Lockout when failedTries >= maxTries (TPM_PT_MAX_AUTH_FAIL). */
+  maxTries: number;
+  /** Seconds per failedTries decrement; 0 disables DA protection (TPM_PT_LOCKOUT_INTERVAL). */
+  recoveryTime: number;
+  /** Seconds lockoutAuth stays unusable after a failure; 0: until the next TPM Reset (TPM_PT_LOCKOUT_RECOVERY). */
+  lockoutRecovery: number;
+  /** lockoutAuth may be used (cleared by a lockoutAuth failure). */
+  lockoutAuthEnabled: boolean;
+  /** A DA-protected entity was authorized since Startup: a disorderly shutdown then counts as a failure. */
+  daUsed: boolean;
 }
 
 /** A PCR policy group's authPolicy (Part 3 "TPM2_PCR_SetAuthPolicy"). */
@@ -52,11 +92,26 @@ export interface PersistentState {
   /** phProof, shProof, ehProof: secrets that key the hierarchies' tickets (Part 1 "Hierarchy
    * Proofs"; Part 2 "Tickets"), drawn from the DRBG at manufacture. */
   hierarchyProof: { platform: Uint8Array; owner: Uint8Array; endorsement: Uint8Array };
+  /** NV Indices by handle (src/tpm/nv.ts); absent in states saved before NV existed. */
+  nvIndices: { [handle: number]: NvIndexRecord };
+  /** The highest value of a deleted counter index: new counters start above it. */
+  nvMaxCounter?: bigint;
+  /** EPS, SPS, PPS (Part 1 "Primary Seeds"): drawn from the DRBG at manufacture; ChangeEPS,
+   * Clear and ChangePPS replace them. */
+  seeds: { endorsement: Uint8Array; owner: Uint8Array; platform: Uint8Array };
+  /** ownerPolicy, endorsementPolicy, lockoutPolicy (Part 3 "TPM2_SetPrimaryPolicy"); TPM_ALG_NULL when none. */
+  hierarchyPolicy: { owner: PcrPolicy; endorsement: PcrPolicy; lockout: PcrPolicy };
+  /** TPM2_ClearControl: TPM2_Clear is disabled (TPMA_PERMANENT.disableClear). */
+  disableClear: boolean;
+  da: DaState;
 }
 
 export interface StateResetState {
   /** TPMS_CLOCK_INFO.restartCount: zeroed by TPM Reset, incremented by Restart and Resume. */
   restartCount: number;
+  /** The null hierarchy's seed and proof, new at every TPM Reset (Part 1 "Null Hierarchy"). */
+  nullSeed: Uint8Array;
+  nullProof: Uint8Array;
 }
 
 export interface StateClearState {
@@ -71,6 +126,13 @@ export interface StateClearState {
   pcrUpdateCounter: number;
   /** PCR_SetAuthValue per authorization group index (0-based group - 1). */
   pcrAuthValues: Uint8Array[];
+  /** platformPolicy: reset with platformAuth by Startup(CLEAR) (Part 3 "TPM2_SetPrimaryPolicy"). */
+  platformPolicy: PcrPolicy;
+  /** Hierarchy enables (Part 2 "TPMA_STARTUP_CLEAR"); phEnable is SET by every Startup. */
+  phEnable: boolean;
+  shEnable: boolean;
+  ehEnable: boolean;
+  phEnableNV: boolean;
 }
 
 /** A hash or event sequence object (Part 3 "Hash/HMAC/Event Sequences"). */
@@ -124,6 +186,8 @@ export interface VolatileState {
   tested?: number[];
   /** Objects by handle (sequences for now). */
   objects: { [handle: number]: SequenceObject };
+  /** RAM copies of ORDERLY NV Indices (attributes and data), by handle. */
+  nvOrderly?: { [handle: number]: { attributes: number; data: Uint8Array } };
   /** Loaded authorization sessions by handle. */
   sessions?: { [handle: number]: AuthSession };
   /** _TPM_Hash_Start..End in progress: one context per allocated bank. */
@@ -133,6 +197,12 @@ export interface VolatileState {
   /** Platform signals. */
   physicalPresence: boolean;
   cancel: boolean;
+  /** DA self-healing timers in Time (ms since _TPM_Init): the last failure counted against
+   * failedTries, and the last lockoutAuth failure (Part 1 "Dictionary Attack Protection"). */
+  daSelfHealTimer?: number;
+  daLockoutTimer?: number;
+  /** TPM2_ClockRateAdjust: the rate offset in 1/30000 steps (+ slower, - faster), within ±5000. */
+  clockRateAdjust?: number;
 }
 
 export interface TpmState {

@@ -12,7 +12,9 @@ import {
   transientHandles,
   variableProperties,
 } from '../../properties.js';
+import { hierarchyPolicyOf } from '../../hierarchy.js';
 import type { Handler } from '../handler.js';
+import { nvHandles } from '../../nv.js';
 
 /**
  * Entries whose key is at least `start`, at most `count` and at most `max` of them; moreData
@@ -57,8 +59,10 @@ export const GetCapability: Handler<'GetCapability'> = (ctx, { capability, prope
         case TPM_HT.TRANSIENT:
           handles = transientHandles({ volatile: ctx.read('volatile') });
           break;
-        // No NV indices, loaded or saved sessions, or persistent objects yet.
         case TPM_HT.NV_INDEX:
+          handles = nvHandles({ persistent: ctx.read('persistent') });
+          break;
+        // No loaded or saved sessions, or persistent objects yet.
         case TPM_HT.LOADED_SESSION:
         case TPM_HT.SAVED_SESSION:
         case TPM_HT.PERSISTENT:
@@ -109,7 +113,7 @@ export const GetCapability: Handler<'GetCapability'> = (ctx, { capability, prope
     case TPM_CAP.TPM_PROPERTIES: {
       const start = Math.max(property >>> 0, TPM_PT.PT_FIXED);
       const groupEnd = Math.floor(start / PT_GROUP) * PT_GROUP + PT_GROUP;
-      const all = start >= TPM_PT.PT_VAR + PT_GROUP ? [] : [...fixedProperties(profile), ...variableProperties(profile, { persistent: ctx.read('persistent'), volatile: ctx.read('volatile') })];
+      const all = start >= TPM_PT.PT_VAR + PT_GROUP ? [] : [...fixedProperties(profile), ...variableProperties(profile, { persistent: ctx.read('persistent'), volatile: ctx.read('volatile'), stateClear: ctx.read('stateClear') })];
       const group = all.filter((p) => p.property < groupEnd);
       const r = page(group, (p) => p.property, start, propertyCount, limits.MAX_TPM_PROPERTIES);
       result = r;
@@ -131,8 +135,12 @@ export const GetCapability: Handler<'GetCapability'> = (ctx, { capability, prope
     }
     case TPM_CAP.AUTH_POLICIES: {
       if (property >>> 24 !== TPM_HT.PERMANENT) throw tpmError(TPM_RC.VALUE, 'TPM_CAP_AUTH_POLICIES takes a permanent handle').at('property');
-      // Hierarchy policies cannot be set yet: TPM_ALG_NULL with an empty digest.
-      const policies = POLICY_HANDLES.map((handle) => ({ handle, policyHash: { hashAlg: TPM_ALG.NULL, digest: null } }));
+      // Hierarchy policies (TPM2_SetPrimaryPolicy): TPM_ALG_NULL with no digest when none is set.
+      const policies = POLICY_HANDLES.map((handle) => {
+        const p = hierarchyPolicyOf(ctx, handle);
+        const set = p && p.hashAlg !== TPM_ALG.NULL;
+        return { handle, policyHash: set ? { hashAlg: p.hashAlg, digest: p.digest } : { hashAlg: TPM_ALG.NULL, digest: null } };
+      });
       const r = page(policies, (p) => p.handle, property, propertyCount, limits.MAX_TAGGED_POLICIES);
       result = r;
       data = { policies: r.list };
