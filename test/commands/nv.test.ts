@@ -469,7 +469,7 @@ describe.each([
   // Needs the dispatcher to refuse undefined indices with the other handles, call entities.ts
   // authUnavailable() before comparing an authValue, and nv.ts nvPinAuthorizationFailed() on a
   // failure (the NV helper's dispatcher patch): enable then.
-  it.skip('the dispatcher refuses an unavailable authValue before comparing it; PIN fail counts failures', async () => {
+  it('the dispatcher refuses an unavailable authValue before comparing it; PIN fail counts failures', async () => {
     const { client } = await startedTpm({ profile });
     await define(client, pub({ attributes: OWNER_RW | A.TPMA_NV_AUTHREAD }));
     await write(client, text('a'));

@@ -12,7 +12,8 @@ import { Writer } from '../../wire/writer.js';
 import { CommandContext, type Machine } from '../context.js';
 import { TpmFault, withHandle, withParameter, withSession } from '../errors.js';
 import type { HandlerTable } from '../commands/handler.js';
-import { authPolicyOf, authValueOf, hierarchyCheck, isDaProtected, nameOf, trimTrailingZeros } from './entities.js';
+import { authPolicyOf, authUnavailable, authValueOf, hierarchyCheck, isDaProtected, nameOf, trimTrailingZeros } from './entities.js';
+import { nvIndexOf, nvPinAuthorizationFailed } from '../nv.js';
 import { daAuthorizationCheck, daAuthorizationFailed } from '../da.js';
 import type { HashAlgorithm } from '../../crypto/hash.js';
 import { cpHash, rpHash, sessionHmac } from '../../protocol/session.js';
@@ -157,6 +158,8 @@ function run(machine: Machine, handlers: HandlerTable, command: Uint8Array, loca
   desc.handles.forEach((h, i) => {
     const v = handleValues[i];
     if (v >>> 24 === TPM_HT.TRANSIENT && !(v in ctx.read('volatile').objects)) reject(TPM_RC.REFERENCE_H0 + i);
+    // An NV index must be defined and its hierarchy enabled (the reference's NvIndexIsAccessible).
+    if (v >>> 24 === TPM_HT.NV_INDEX && !nvIndexOf(ctx, v)) reject(withHandle(TPM_RC.HANDLE, i + 1));
     const hierarchy = hierarchyCheck(ctx, v);
     if (hierarchy) reject(withHandle(hierarchy, i + 1));
   });
@@ -202,9 +205,14 @@ function run(machine: Machine, handlers: HandlerTable, command: Uint8Array, loca
     /** A failed authorization: counted against DA-protected entities (Part 1 "Dictionary Attack Protection"). */
     const fail = (): never => {
       daAuthorizationFailed(machine, handle, daProtected);
+      machine.state = nvPinAuthorizationFailed(machine.state, handle);
       return reject(withSession(daProtected ? TPM_RC.AUTH_FAIL : TPM_RC.BAD_AUTH, n));
     };
-    ctx.authorizations[i] = { kind: l.session ? (l.session.type === 'hmac' ? 'hmac' : 'policy') : 'password', session: n };
+    const kind = l.session ? (l.session.type === 'hmac' ? 'hmac' : 'policy') : 'password';
+    ctx.authorizations[i] = { kind, session: n };
+    // The authValue must be one this command may use (Part 1 "NV Indices": AUTHWRITE, AUTHREAD, PIN limits, ADMIN role).
+    const unavailable = authUnavailable(ctx, handle, kind);
+    if (unavailable) reject(withSession(unavailable, n));
     if (!l.session) {
       if (!equalBytes(trimTrailingZeros(s.hmac), trimTrailingZeros(authValue))) fail();
       return;
