@@ -15,7 +15,7 @@ import { TPM_ALG, TPM_RH } from '../src/gen/constants.js';
 import { createTpm, type Tpm } from '../src/tpm/engine.js';
 import { asyncOpsPerSecond, fmtOps, opsPerSecond, quick, type BenchOptions } from './harness.js';
 
-const STARTUP = Uint8Array.from([0x80, 0x01, 0, 0, 0, 12, 0, 0, 1, 0x44, 0, 0]);
+export const STARTUP = Uint8Array.from([0x80, 0x01, 0, 0, 0, 12, 0, 0, 1, 0x44, 0, 0]);
 
 /** Command octets, built with the typed client's encoder. */
 function commands(): Record<string, { bytes: Uint8Array; profile: string }> {
@@ -34,7 +34,7 @@ function commands(): Record<string, { bytes: Uint8Array; profile: string }> {
 }
 
 /** A request/response client over a raw TPM byte stream (swtpm data channel). */
-class RawTcp {
+export class RawTcp {
   private socket!: Socket;
   private buf = Buffer.alloc(0);
   private waiting: ((b: Buffer) => void) | null = null;
@@ -120,7 +120,7 @@ interface Swtpm {
   stop(): void;
 }
 
-async function startSwtpm(): Promise<Swtpm | undefined> {
+export async function startSwtpm(): Promise<Swtpm | undefined> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'vtpm-bench-swtpm-'));
   const proc = spawn(
@@ -153,7 +153,7 @@ export interface CommandRow {
   swtpm?: number;
 }
 
-function rcOf(b: Uint8Array, mssim = false): number {
+export function rcOf(b: Uint8Array, mssim = false): number {
   return new DataView(b.buffer, b.byteOffset + (mssim ? 4 : 0)).getUint32(6);
 }
 

@@ -2,6 +2,7 @@
 // BENCH_QUICK=1 for short rounds.
 import * as codec from './codec.bench.js';
 import * as commands from './commands.bench.js';
+import * as nv from './nv.bench.js';
 import * as asym from './crypto-asym.bench.js';
 import * as sym from './crypto-sym.bench.js';
 import { quick } from './harness.js';
@@ -10,6 +11,8 @@ const opts = quick();
 console.log(`Node ${process.version}, ${process.platform}/${process.arch}, rounds ${opts.rounds} x >= ${opts.minMs} ms, median\n`);
 console.log('### Commands: in-process, vtpm serve over TCP, swtpm (Debian) over TCP\n');
 console.log(commands.toMarkdown(await commands.run(opts)));
+console.log('\n### NV: memory and file storage, vtpm serve with --state, swtpm with its state directory\n');
+console.log(nv.toMarkdown(await nv.run(opts)));
 console.log('\n### Codec (strict)\n');
 console.log(codec.toMarkdown(codec.run(opts)));
 console.log('\n### Hashes, HMAC, KDF, block ciphers (vs node:crypto)\n');

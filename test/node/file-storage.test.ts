@@ -63,6 +63,33 @@ describe('fileStorage', () => {
     expect(Buffer.from(fileStorage(dir).load()!).equals(Buffer.from(s.load()!))).toBe(true);
   });
 
+  it('appends one record per save; a torn last record (a crash mid-append) leaves the one before', () => {
+    const dir = tempDir();
+    const s = fileStorage(dir);
+    createTpm({ storage: s, seed: 'x' });
+    const first = s.load()!;
+    // Two more records by hand, through the storage API.
+    const second = first.slice();
+    s.save(second);
+    const size2 = statSync(s.path).size;
+    expect(size2).toBe(2 * (12 + first.length + 32));
+    s.save(first);
+    // Cut the last record short: the state is the second record again.
+    truncateSync(s.path, size2 + 20);
+    expect(Buffer.from(fileStorage(dir).load()!).equals(Buffer.from(second))).toBe(true);
+  });
+
+  it('compacts the log into one record every 256 saves', () => {
+    const dir = tempDir();
+    const s = fileStorage(dir, { durability: 'process' });
+    createTpm({ storage: s, seed: 'x' });
+    const rec = s.load()!;
+    for (let i = 0; i < 300; i++) s.save(rec);
+    expect(statSync(s.path).size).toBeLessThan(100 * (12 + rec.length + 32));
+    expect(readdirSync(dir)).toEqual([STATE_FILE]);
+    expect(Buffer.from(fileStorage(dir).load()!).equals(Buffer.from(rec))).toBe(true);
+  });
+
   it('refuses a file whose contents changed (checksum), naming it; fresh keeps it aside', () => {
     const dir = tempDir();
     const s = fileStorage(dir);
