@@ -17,7 +17,7 @@ import { asyncOpsPerSecond, fmtOps, opsPerSecond, quick, type BenchOptions } fro
 
 const DATA = 0x01500020;
 const COUNTER = 0x01500021;
-const RW = TPMA_NV.TPMA_NV_OWNERWRITE | TPMA_NV.TPMA_NV_OWNERREAD | TPMA_NV.TPMA_NV_NO_DA;
+const RW = TPMA_NV.OWNERWRITE | TPMA_NV.OWNERREAD | TPMA_NV.NO_DA;
 
 function commands() {
   const c = createClient(inProcess(createTpm({ seed: 'x' })));

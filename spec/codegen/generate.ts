@@ -472,7 +472,8 @@ function genConstants(model: Model): string {
     if (t.kind !== 'bits') continue;
     s += `\n/** ${t.source.title} (TPM 2.0 Part ${t.source.part}): masks. */\nexport const ${t.name} = {\n`;
     for (const b of t.bits) {
-      const key = b.name.replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_|_$/g, '');
+      // TPMA_NV.OWNERWRITE rather than TPMA_NV.TPMA_NV_OWNERWRITE.
+      const key = b.name.replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_|_$/g, '').replace(/^TPMA_NV_/, '');
       const mask = ((1n << BigInt(b.width)) - 1n) << BigInt(b.bit);
       const text = mask > 0xffffffffn ? `0x${mask.toString(16)}n` : `0x${mask.toString(16)}`;
       s += `  ${/^\d/.test(key) ? JSON.stringify(key) : key}: ${text},\n`;

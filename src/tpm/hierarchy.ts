@@ -128,6 +128,6 @@ export function saveHierarchyState(clear: Readonly<StateClearState>, sr: Readonl
 export function flushOwnerNvIndices(ctx: CommandContext): void {
   const indices = ctx.read('persistent').nvIndices ?? {};
   for (const [handle, index] of Object.entries(indices)) {
-    if ((index.public.attributes & TPMA_NV.TPMA_NV_PLATFORMCREATE) === 0) deleteIndex(ctx, Number(handle));
+    if ((index.public.attributes & TPMA_NV.PLATFORMCREATE) === 0) deleteIndex(ctx, Number(handle));
   }
 }

@@ -41,7 +41,7 @@ function records(p: Readonly<PersistentState>): Readonly<Record<number, NvIndexR
  */
 export function nvHierarchyEnabled(ctx: CommandContext, attributes: number): boolean {
   const c = ctx.read('stateClear') as { shEnable?: boolean; phEnableNV?: boolean };
-  return has(attributes, A.TPMA_NV_PLATFORMCREATE) ? c.phEnableNV !== false : c.shEnable !== false;
+  return has(attributes, A.PLATFORMCREATE) ? c.phEnableNV !== false : c.shEnable !== false;
 }
 
 /** phEnableNV (TPMA_STARTUP_CLEAR): platform NV may be used. */
@@ -78,7 +78,7 @@ export function requireIndex(ctx: CommandContext, handle: number, field: string)
  */
 export function updateIndex(ctx: CommandContext, handle: number, change: { attributes?: number; data?: Uint8Array; authValue?: Uint8Array }): void {
   const cur = definedIndex(ctx, handle)!;
-  const orderly = has(cur.public.attributes, A.TPMA_NV_ORDERLY);
+  const orderly = has(cur.public.attributes, A.ORDERLY);
   if (change.authValue) {
     const p = ctx.write('persistent');
     p.nvIndices[handle].authValue = change.authValue;
@@ -105,11 +105,11 @@ export function updateIndex(ctx: CommandContext, handle: number, change: { attri
 export function writeIndexData(ctx: CommandContext, handle: number, offset: number, bytes: Uint8Array): void {
   const cur = definedIndex(ctx, handle)!;
   const attrs = cur.public.attributes;
-  const first = !has(attrs, A.TPMA_NV_WRITTEN);
+  const first = !has(attrs, A.WRITTEN);
   const data = first && nvType(attrs) === TPM_NT.ORDINARY ? new Uint8Array(cur.public.dataSize) : cur.data.slice();
   data.set(bytes, offset);
-  updateIndex(ctx, handle, { attributes: (attrs | A.TPMA_NV_WRITTEN) >>> 0, data });
-  if (first && has(attrs, A.TPMA_NV_ORDERLY) && isCounter(attrs)) saveOrderlyIndices(ctx);
+  updateIndex(ctx, handle, { attributes: (attrs | A.WRITTEN) >>> 0, data });
+  if (first && has(attrs, A.ORDERLY) && isCounter(attrs)) saveOrderlyIndices(ctx);
 }
 
 export function readUint64(data: Uint8Array): bigint {
@@ -142,9 +142,9 @@ export function saveOrderlyIndices(ctx: CommandContext): void {
  * written WRITEDEFINE index.
  */
 function startupAttributes(attributes: number, reset: boolean): number {
-  let a = attributes & ~A.TPMA_NV_READLOCKED;
-  if (!isCounter(a) && (has(a, A.TPMA_NV_CLEAR_STCLEAR) || (has(a, A.TPMA_NV_ORDERLY) && reset))) a &= ~A.TPMA_NV_WRITTEN;
-  if (!has(a, A.TPMA_NV_WRITTEN) || !has(a, A.TPMA_NV_WRITEDEFINE)) a &= ~A.TPMA_NV_WRITELOCKED;
+  let a = attributes & ~A.READLOCKED;
+  if (!isCounter(a) && (has(a, A.CLEAR_STCLEAR) || (has(a, A.ORDERLY) && reset))) a &= ~A.WRITTEN;
+  if (!has(a, A.WRITTEN) || !has(a, A.WRITEDEFINE)) a &= ~A.WRITELOCKED;
   return a >>> 0;
 }
 
@@ -163,9 +163,9 @@ export function nvStartup(ctx: CommandContext, type: 'reset' | 'restart' | 'resu
   for (const [h, rec] of Object.entries(p.nvIndices)) {
     let a = rec.public.attributes;
     if (type !== 'resume') a = startupAttributes(a, type === 'reset');
-    if (has(a, A.TPMA_NV_ORDERLY)) {
+    if (has(a, A.ORDERLY)) {
       let data = rec.data;
-      if (!orderly && isCounter(a) && has(a, A.TPMA_NV_WRITTEN)) data = uint64Bytes(readUint64(data) | mask);
+      if (!orderly && isCounter(a) && has(a, A.WRITTEN)) data = uint64Bytes(readUint64(data) | mask);
       v.nvOrderly[Number(h)] = { attributes: a, data };
     } else if (a !== rec.public.attributes) {
       rec.public = { ...rec.public, attributes: a };
@@ -208,13 +208,13 @@ export function nvAuthValueAvailable(ctx: CommandContext, handle: number): boole
   if (!x) return false;
   if (nvAdminCommand(ctx)) return false;
   const a = x.public.attributes;
-  if (isWriteOperation(ctx)) return has(a, A.TPMA_NV_AUTHWRITE);
+  if (isWriteOperation(ctx)) return has(a, A.AUTHWRITE);
   if (isPinIndex(a)) {
-    if (!has(a, A.TPMA_NV_WRITTEN)) return false;
+    if (!has(a, A.WRITTEN)) return false;
     const pin = readUint64(x.data);
     return (pin >> 32n) < (pin & 0xffffffffn);
   }
-  return has(a, A.TPMA_NV_AUTHREAD);
+  return has(a, A.AUTHREAD);
 }
 
 /** NV_ChangeAuth and NV_UndefineSpaceSpecial authorize the index in the ADMIN role. */
@@ -230,7 +230,7 @@ export function nvAuthPolicy(ctx: CommandContext, handle: number): { hashAlg: nu
   const x = nvIndexOf(ctx, handle);
   if (!x || x.public.authPolicy.length === 0) return undefined;
   const a = x.public.attributes;
-  const ok = nvAdminCommand(ctx) || (isWriteOperation(ctx) ? has(a, A.TPMA_NV_POLICYWRITE) : has(a, A.TPMA_NV_POLICYREAD));
+  const ok = nvAdminCommand(ctx) || (isWriteOperation(ctx) ? has(a, A.POLICYWRITE) : has(a, A.POLICYREAD));
   return ok ? { hashAlg: x.public.nameAlg, digest: x.public.authPolicy } : undefined;
 }
 
@@ -260,7 +260,7 @@ export function nvAuthorizationCheck(ctx: CommandContext, handleName: string, ha
 /** Is the index exempt from dictionary-attack protection (TPMA_NV_NO_DA)? */
 export function nvIsDaProtected(ctx: CommandContext, handle: number): boolean {
   const x = nvIndexOf(ctx, handle);
-  return !!x && !has(x.public.attributes, A.TPMA_NV_NO_DA);
+  return !!x && !has(x.public.attributes, A.NO_DA);
 }
 
 /**
@@ -269,21 +269,21 @@ export function nvIsDaProtected(ctx: CommandContext, handle: number): boolean {
  * authorized itself.
  */
 export function writeAccessCheck(authHandle: number, handle: number, attributes: number): number {
-  if (has(attributes, A.TPMA_NV_WRITELOCKED)) return TPM_RC.NV_LOCKED;
-  if (authHandle === TPM_RH.OWNER) return has(attributes, A.TPMA_NV_OWNERWRITE) ? 0 : TPM_RC.NV_AUTHORIZATION;
-  if (authHandle === TPM_RH.PLATFORM) return has(attributes, A.TPMA_NV_PPWRITE) ? 0 : TPM_RC.NV_AUTHORIZATION;
+  if (has(attributes, A.WRITELOCKED)) return TPM_RC.NV_LOCKED;
+  if (authHandle === TPM_RH.OWNER) return has(attributes, A.OWNERWRITE) ? 0 : TPM_RC.NV_AUTHORIZATION;
+  if (authHandle === TPM_RH.PLATFORM) return has(attributes, A.PPWRITE) ? 0 : TPM_RC.NV_AUTHORIZATION;
   return authHandle === handle ? 0 : TPM_RC.NV_AUTHORIZATION;
 }
 
 /** NvReadAccessChecks: as above with READLOCKED, OWNERREAD, PPREAD, then TPM_RC_NV_UNINITIALIZED. */
 export function readAccessCheck(authHandle: number, handle: number, attributes: number): number {
-  if (has(attributes, A.TPMA_NV_READLOCKED)) return TPM_RC.NV_LOCKED;
+  if (has(attributes, A.READLOCKED)) return TPM_RC.NV_LOCKED;
   if (authHandle === TPM_RH.OWNER) {
-    if (!has(attributes, A.TPMA_NV_OWNERREAD)) return TPM_RC.NV_AUTHORIZATION;
+    if (!has(attributes, A.OWNERREAD)) return TPM_RC.NV_AUTHORIZATION;
   } else if (authHandle === TPM_RH.PLATFORM) {
-    if (!has(attributes, A.TPMA_NV_PPREAD)) return TPM_RC.NV_AUTHORIZATION;
+    if (!has(attributes, A.PPREAD)) return TPM_RC.NV_AUTHORIZATION;
   } else if (authHandle !== handle) return TPM_RC.NV_AUTHORIZATION;
-  if (!has(attributes, A.TPMA_NV_WRITTEN)) return TPM_RC.NV_UNINITIALIZED;
+  if (!has(attributes, A.WRITTEN)) return TPM_RC.NV_UNINITIALIZED;
   return 0;
 }
 
@@ -292,12 +292,12 @@ export function nvEntrySize(profile: Profile, pub: TPMS_NV_PUBLIC): number {
   const digest = profile.crypto.hash(pub.nameAlg)?.digestSize ?? 64;
   // TPMS_NV_PUBLIC: nvIndex, nameAlg, attributes, authPolicy (TPM2B), dataSize.
   const base = 4 + 4 + (4 + 2 + 4 + 2 + pub.authPolicy.length + 2) + 2 + digest;
-  return base + (has(pub.attributes, A.TPMA_NV_ORDERLY) ? 0 : pub.dataSize);
+  return base + (has(pub.attributes, A.ORDERLY) ? 0 : pub.dataSize);
 }
 
 /** Octets an ORDERLY index takes in RAM (the reference's NV_RAM_HEADER and data). */
 export function nvRamSize(pub: TPMS_NV_PUBLIC): number {
-  return has(pub.attributes, A.TPMA_NV_ORDERLY) ? 12 + pub.dataSize : 0;
+  return has(pub.attributes, A.ORDERLY) ? 12 + pub.dataSize : 0;
 }
 
 /** NV and RAM in use by indices. */
@@ -340,7 +340,7 @@ export function deleteIndex(ctx: CommandContext, handle: number): void {
   const x = definedIndex(ctx, handle);
   if (!x) return;
   const p = ctx.write('persistent');
-  if (isCounter(x.public.attributes) && has(x.public.attributes, A.TPMA_NV_WRITTEN)) {
+  if (isCounter(x.public.attributes) && has(x.public.attributes, A.WRITTEN)) {
     const value = readUint64(x.data);
     if (value > (p.nvMaxCounter ?? 0n)) p.nvMaxCounter = value;
   }
@@ -356,7 +356,7 @@ export function nvPinAuthorized(ctx: CommandContext, handleName: string, handle:
   const how = ctx.authorizationOf(handleName);
   if (!how || how.kind === 'policy' || !isNvHandle(handle)) return;
   const x = nvIndexOf(ctx, handle);
-  if (!x || !isPinIndex(x.public.attributes) || !has(x.public.attributes, A.TPMA_NV_WRITTEN)) return;
+  if (!x || !isPinIndex(x.public.attributes) || !has(x.public.attributes, A.WRITTEN)) return;
   const pin = readUint64(x.data);
   const limit = pin & 0xffffffffn;
   const count = nvType(x.public.attributes) === TPM_NT.PIN_PASS ? ((pin >> 32n) + 1n) & 0xffffffffn : 0n;
@@ -372,7 +372,7 @@ export function nvPinAuthorizationFailed(state: TpmState, handle: number): TpmSt
   if (!rec || nvType(rec.public.attributes) !== TPM_NT.PIN_FAIL) return state;
   const ram = state.volatile.nvOrderly?.[handle];
   const attributes = ram?.attributes ?? rec.public.attributes;
-  if (!has(attributes, A.TPMA_NV_WRITTEN)) return state;
+  if (!has(attributes, A.WRITTEN)) return state;
   const pin = readUint64(ram?.data ?? rec.data);
   const data = uint64Bytes((((pin >> 32n) + 1n) << 32n) | (pin & 0xffffffffn));
   if (ram) return { ...state, volatile: { ...state.volatile, nvOrderly: { ...state.volatile.nvOrderly, [handle]: { attributes, data } } } };

@@ -33,7 +33,7 @@ describe.each([
     client.run('NV_DefineSpace', {
       authHandle: TPM_RH.OWNER,
       auth: text('index-pw'),
-      publicInfo: { nvPublic: { nvIndex, nameAlg, attributes: A.TPMA_NV_AUTHWRITE | A.TPMA_NV_AUTHREAD | extra, authPolicy: new Uint8Array(0), dataSize: 8 } },
+      publicInfo: { nvPublic: { nvIndex, nameAlg, attributes: A.AUTHWRITE | A.AUTHREAD | extra, authPolicy: new Uint8Array(0), dataSize: 8 } },
     });
   const write = (client: Client, pw: string, nvIndex = INDEX) =>
     client.run('NV_Write', { authHandle: nvIndex, nvIndex, data: text('x'), offset: 0 }, { auth: { authHandle: pw } });
@@ -107,7 +107,7 @@ describe.each([
 
   it('an index with TPMA_NV_NO_DA is exempt: TPM_RC_BAD_AUTH and no count', async () => {
     const { client } = await startedTpm({ profile });
-    await define(client, A.TPMA_NV_NO_DA);
+    await define(client, A.NO_DA);
     for (let i = 0; i < 5; i++) expect(await rcOf(write(client, 'guess'))).toBe(TPM_RC.BAD_AUTH | S1);
     expect(await failedTries(client)).toBe(0);
     await write(client, 'index-pw');

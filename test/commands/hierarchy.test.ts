@@ -129,7 +129,7 @@ describe.each([
     await control(client, TPM_RH.OWNER, TPM_RH.OWNER, NO);
     // A wrong password does not matter: the handle is refused first.
     expect(await rcOf(changeAuth(client, TPM_RH.ENDORSEMENT, 'x', 'wrong'))).toBe(TPM_RC.HIERARCHY | H1);
-    const nvPublic = { nvIndex: 0x01500002, nameAlg: hashAlg, attributes: A.TPMA_NV_OWNERWRITE | A.TPMA_NV_OWNERREAD, authPolicy: new Uint8Array(0), dataSize: 8 };
+    const nvPublic = { nvIndex: 0x01500002, nameAlg: hashAlg, attributes: A.OWNERWRITE | A.OWNERREAD, authPolicy: new Uint8Array(0), dataSize: 8 };
     expect(await rcOf(client.run('NV_DefineSpace', { authHandle: TPM_RH.OWNER, auth: new Uint8Array(0), publicInfo: { nvPublic } }))).toBe(TPM_RC.HIERARCHY | H1);
     await control(client, TPM_RH.PLATFORM, TPM_RH.PLATFORM, NO);
     expect(await rcOf(client.run('ChangePPS', { authHandle: TPM_RH.PLATFORM }, { auth: { authHandle: 'wrong' } }))).toBe(TPM_RC.HIERARCHY | H1);
@@ -309,7 +309,7 @@ describe.each([
     const pub = (nvIndex: number, extra = 0): TPMS_NV_PUBLIC => ({
       nvIndex,
       nameAlg: hashAlg,
-      attributes: A.TPMA_NV_AUTHWRITE | A.TPMA_NV_AUTHREAD | extra,
+      attributes: A.AUTHWRITE | A.AUTHREAD | extra,
       authPolicy: new Uint8Array(0),
       dataSize: 8,
     });
@@ -317,7 +317,7 @@ describe.each([
     await client.run('NV_DefineSpace', {
       authHandle: TPM_RH.PLATFORM,
       auth: new Uint8Array(0),
-      publicInfo: { nvPublic: pub(0x01400001, A.TPMA_NV_PLATFORMCREATE | A.TPMA_NV_PPWRITE) },
+      publicInfo: { nvPublic: pub(0x01400001, A.PLATFORMCREATE | A.PPWRITE) },
     });
     await client.run('Clear', { authHandle: TPM_RH.PLATFORM });
     expect(await rcOf(client.run('NV_ReadPublic', { nvIndex: 0x01500001 }))).toBe(TPM_RC.HANDLE | H1);

@@ -23,8 +23,8 @@ const text = (s: string) => new TextEncoder().encode(s);
 const NODE_HASH: Record<number, string> = { [TPM_ALG.SHA256]: 'sha256', [TPM_ALG.SM3_256]: 'sm3', [TPM_ALG.SHA1]: 'sha1' };
 
 const nt = (type: number) => type << A.TPM_NT_SHIFT;
-const OWNER_RW = A.TPMA_NV_OWNERWRITE | A.TPMA_NV_OWNERREAD;
-const AUTH_RW = A.TPMA_NV_AUTHWRITE | A.TPMA_NV_AUTHREAD;
+const OWNER_RW = A.OWNERWRITE | A.OWNERREAD;
+const AUTH_RW = A.AUTHWRITE | A.AUTHREAD;
 const INDEX = 0x01500010;
 
 function nodeHash(alg: number, ...parts: Uint8Array[]): Uint8Array {
@@ -77,7 +77,7 @@ describe.each([
 
   it('defines an index; ReadPublic gives the public area and a Name that matches an independent computation', async () => {
     const { client } = await startedTpm({ profile });
-    const p = pub({ authPolicy: new Uint8Array(32).fill(7), attributes: OWNER_RW | AUTH_RW | A.TPMA_NV_POLICYREAD });
+    const p = pub({ authPolicy: new Uint8Array(32).fill(7), attributes: OWNER_RW | AUTH_RW | A.POLICYREAD });
     await define(client, p);
     const r = await readPublic(client);
     expect(r.nvPublic.nvPublic).toEqual(p);
@@ -85,8 +85,8 @@ describe.each([
     // The first write sets TPMA_NV_WRITTEN, which changes the Name.
     await write(client, text('hello'));
     const r2 = await readPublic(client);
-    expect(r2.nvPublic.nvPublic.attributes).toBe((p.attributes | A.TPMA_NV_WRITTEN) >>> 0);
-    expect(toHex(r2.nvName)).toBe(independentName({ ...p, attributes: (p.attributes | A.TPMA_NV_WRITTEN) >>> 0 }));
+    expect(r2.nvPublic.nvPublic.attributes).toBe((p.attributes | A.WRITTEN) >>> 0);
+    expect(toHex(r2.nvName)).toBe(independentName({ ...p, attributes: (p.attributes | A.WRITTEN) >>> 0 }));
   });
 
   it('writes and reads with owner authorization, the index password, and an HMAC session on the index', async () => {
@@ -117,17 +117,17 @@ describe.each([
     expect(await rc({ dataSize: 2049 })).toBe(TPM_RC.SIZE | P(2));
     expect(await rc({ attributes: OWNER_RW | nt(TPM_NT.EXTEND), dataSize: 20 })).toBe(TPM_RC.SIZE | P(2));
     expect(await rc({ attributes: OWNER_RW | nt(TPM_NT.COUNTER), dataSize: 4 })).toBe(TPM_RC.SIZE | P(2));
-    expect(await rc({ attributes: OWNER_RW | nt(TPM_NT.COUNTER) | A.TPMA_NV_CLEAR_STCLEAR, dataSize: 8 })).toBe(TPM_RC.ATTRIBUTES | P(2));
+    expect(await rc({ attributes: OWNER_RW | nt(TPM_NT.COUNTER) | A.CLEAR_STCLEAR, dataSize: 8 })).toBe(TPM_RC.ATTRIBUTES | P(2));
     expect(await rc({ attributes: OWNER_RW | nt(TPM_NT.PIN_FAIL), dataSize: 8 })).toBe(TPM_RC.ATTRIBUTES | P(2));
-    expect(await rc({ attributes: OWNER_RW | A.TPMA_NV_AUTHWRITE | nt(TPM_NT.PIN_PASS), dataSize: 8 })).toBe(TPM_RC.ATTRIBUTES | P(2));
-    expect(await rc({ attributes: OWNER_RW | A.TPMA_NV_WRITTEN })).toBe(TPM_RC.ATTRIBUTES | P(2));
-    expect(await rc({ attributes: A.TPMA_NV_OWNERWRITE })).toBe(TPM_RC.ATTRIBUTES | P(2));
-    expect(await rc({ attributes: A.TPMA_NV_OWNERREAD })).toBe(TPM_RC.ATTRIBUTES | P(2));
-    expect(await rc({ attributes: OWNER_RW | A.TPMA_NV_CLEAR_STCLEAR | A.TPMA_NV_WRITEDEFINE })).toBe(TPM_RC.ATTRIBUTES | P(2));
-    expect(await rc({ attributes: OWNER_RW | A.TPMA_NV_PLATFORMCREATE })).toBe(TPM_RC.ATTRIBUTES | H(1));
+    expect(await rc({ attributes: OWNER_RW | A.AUTHWRITE | nt(TPM_NT.PIN_PASS), dataSize: 8 })).toBe(TPM_RC.ATTRIBUTES | P(2));
+    expect(await rc({ attributes: OWNER_RW | A.WRITTEN })).toBe(TPM_RC.ATTRIBUTES | P(2));
+    expect(await rc({ attributes: A.OWNERWRITE })).toBe(TPM_RC.ATTRIBUTES | P(2));
+    expect(await rc({ attributes: A.OWNERREAD })).toBe(TPM_RC.ATTRIBUTES | P(2));
+    expect(await rc({ attributes: OWNER_RW | A.CLEAR_STCLEAR | A.WRITEDEFINE })).toBe(TPM_RC.ATTRIBUTES | P(2));
+    expect(await rc({ attributes: OWNER_RW | A.PLATFORMCREATE })).toBe(TPM_RC.ATTRIBUTES | H(1));
     expect(await rc({ attributes: OWNER_RW }, '', TPM_RH.PLATFORM)).toBe(TPM_RC.ATTRIBUTES | H(1));
-    expect(await rc({ attributes: OWNER_RW | A.TPMA_NV_POLICY_DELETE })).toBe(TPM_RC.ATTRIBUTES | P(2));
-    expect(await rc({ attributes: OWNER_RW | A.TPMA_NV_WRITEALL, dataSize: 1025 })).toBe(TPM_RC.SIZE | P(2));
+    expect(await rc({ attributes: OWNER_RW | A.POLICY_DELETE })).toBe(TPM_RC.ATTRIBUTES | P(2));
+    expect(await rc({ attributes: OWNER_RW | A.WRITEALL, dataSize: 1025 })).toBe(TPM_RC.SIZE | P(2));
     // Not an NV index handle: refused when publicInfo is unmarshalled (TPMI_RH_NV_INDEX).
     expect(await rc({ nvIndex: 0x81000001 })).toBe(TPM_RC.VALUE | P(2));
     await define(client, pub());
@@ -157,15 +157,15 @@ describe.each([
     await define(client, pub({ dataSize: 400 }));
     expect(await rcOf(define(client, pub({ nvIndex: INDEX + 1, dataSize: 200 })))).toBe(TPM_RC.NV_SPACE);
     // ORDERLY data takes RAM, not NV: 12 octets of header and the data.
-    await define(client, pub({ nvIndex: INDEX + 1, dataSize: 28, attributes: OWNER_RW | A.TPMA_NV_ORDERLY }));
-    expect(await rcOf(define(client, pub({ nvIndex: INDEX + 2, dataSize: 1, attributes: OWNER_RW | A.TPMA_NV_ORDERLY })))).toBe(TPM_RC.NV_SPACE);
+    await define(client, pub({ nvIndex: INDEX + 1, dataSize: 28, attributes: OWNER_RW | A.ORDERLY }));
+    expect(await rcOf(define(client, pub({ nvIndex: INDEX + 2, dataSize: 1, attributes: OWNER_RW | A.ORDERLY })))).toBe(TPM_RC.NV_SPACE);
   });
 
   it('selects access by the authorizing handle and session type', async () => {
     const { client } = await startedTpm({ profile });
     const policy = new Uint8Array(32).fill(1);
     // Owner may read but not write; the index authValue may write but not read; policy-only reads.
-    await define(client, pub({ attributes: A.TPMA_NV_OWNERREAD | A.TPMA_NV_AUTHWRITE | A.TPMA_NV_POLICYREAD, authPolicy: policy }));
+    await define(client, pub({ attributes: A.OWNERREAD | A.AUTHWRITE | A.POLICYREAD, authPolicy: policy }));
     expect(await rcOf(write(client, text('a')))).toBe(TPM_RC.NV_AUTHORIZATION);
     expect(await rcOf(write(client, text('a'), 0, TPM_RH.PLATFORM))).toBe(TPM_RC.NV_AUTHORIZATION);
     await write(client, text('a'), 0, INDEX, 'index-pw');
@@ -203,7 +203,7 @@ describe.each([
     expect(await rcOf(read(client, 1, 9))).toBe(TPM_RC.VALUE | P(2));
     expect(await rcOf(read(client, 4, 5))).toBe(TPM_RC.NV_RANGE);
     expect(await read(client, 0, 8)).toEqual(new Uint8Array(0));
-    await define(client, pub({ nvIndex: INDEX + 1, dataSize: 8, attributes: OWNER_RW | A.TPMA_NV_WRITEALL }));
+    await define(client, pub({ nvIndex: INDEX + 1, dataSize: 8, attributes: OWNER_RW | A.WRITEALL }));
     expect(await rcOf(write(client, text('abc'), 0, TPM_RH.OWNER, '', INDEX + 1))).toBe(TPM_RC.NV_RANGE);
     await write(client, text('12345678'), 0, TPM_RH.OWNER, '', INDEX + 1);
   });
@@ -246,10 +246,10 @@ describe.each([
     const G = INDEX + 2; // GLOBALLOCK
     const X = INDEX + 3; // CLEAR_STCLEAR
     const N = INDEX + 4; // no lock attributes
-    await define(client, pub({ nvIndex: D, attributes: OWNER_RW | A.TPMA_NV_WRITEDEFINE }));
-    await define(client, pub({ nvIndex: S, attributes: OWNER_RW | A.TPMA_NV_WRITE_STCLEAR | A.TPMA_NV_READ_STCLEAR }));
-    await define(client, pub({ nvIndex: G, attributes: OWNER_RW | A.TPMA_NV_GLOBALLOCK }));
-    await define(client, pub({ nvIndex: X, attributes: OWNER_RW | A.TPMA_NV_CLEAR_STCLEAR }));
+    await define(client, pub({ nvIndex: D, attributes: OWNER_RW | A.WRITEDEFINE }));
+    await define(client, pub({ nvIndex: S, attributes: OWNER_RW | A.WRITE_STCLEAR | A.READ_STCLEAR }));
+    await define(client, pub({ nvIndex: G, attributes: OWNER_RW | A.GLOBALLOCK }));
+    await define(client, pub({ nvIndex: X, attributes: OWNER_RW | A.CLEAR_STCLEAR }));
     await define(client, pub({ nvIndex: N }));
     for (const h of [D, S, G, X, N]) await write(client, text('v'), 0, TPM_RH.OWNER, '', h);
     const lock = (h: number) => client.run('NV_WriteLock', { authHandle: TPM_RH.OWNER, nvIndex: h });
@@ -264,7 +264,7 @@ describe.each([
     const readLock = (h: number) => client.run('NV_ReadLock', { authHandle: TPM_RH.OWNER, nvIndex: h });
     expect(await rcOf(client.run('NV_WriteLock', { authHandle: TPM_RH.PLATFORM, nvIndex: N }))).toBe(TPM_RC.NV_AUTHORIZATION);
     // An unwritten READ_STCLEAR index may be read-locked.
-    await define(client, pub({ nvIndex: INDEX + 9, attributes: OWNER_RW | A.TPMA_NV_READ_STCLEAR }));
+    await define(client, pub({ nvIndex: INDEX + 9, attributes: OWNER_RW | A.READ_STCLEAR }));
     await readLock(INDEX + 9);
     expect(await rcOf(read(client, 1, 0, TPM_RH.OWNER, '', INDEX + 9))).toBe(TPM_RC.NV_LOCKED);
     expect(await rcOf(readLock(N))).toBe(TPM_RC.ATTRIBUTES | H(2));
@@ -272,7 +272,7 @@ describe.each([
     await readLock(S);
     expect(await rcOf(read(client, 1, 0, TPM_RH.OWNER, '', S))).toBe(TPM_RC.NV_LOCKED);
     const attrs = async (h: number) => (await readPublic(client, h)).nvPublic.nvPublic.attributes;
-    expect(await attrs(S)).toBe((OWNER_RW | A.TPMA_NV_WRITE_STCLEAR | A.TPMA_NV_READ_STCLEAR | A.TPMA_NV_WRITTEN | A.TPMA_NV_WRITELOCKED | A.TPMA_NV_READLOCKED) >>> 0);
+    expect(await attrs(S)).toBe((OWNER_RW | A.WRITE_STCLEAR | A.READ_STCLEAR | A.WRITTEN | A.WRITELOCKED | A.READLOCKED) >>> 0);
 
     // TPM Resume keeps every lock.
     await client.shutdown('state');
@@ -304,7 +304,7 @@ describe.each([
     const C = INDEX; // NV-backed counter
     const O = INDEX + 1; // ORDERLY counter
     await define(client, pub({ nvIndex: C, attributes: OWNER_RW | nt(TPM_NT.COUNTER), dataSize: 8 }));
-    await define(client, pub({ nvIndex: O, attributes: OWNER_RW | nt(TPM_NT.COUNTER) | A.TPMA_NV_ORDERLY, dataSize: 8 }));
+    await define(client, pub({ nvIndex: O, attributes: OWNER_RW | nt(TPM_NT.COUNTER) | A.ORDERLY, dataSize: 8 }));
     for (let i = 0; i < 5; i++) {
       await increment(client, C);
       await increment(client, O);
@@ -349,7 +349,7 @@ describe.each([
 
   it('an ORDERLY counter written after Shutdown, then a power loss: resumes above what it reported', async () => {
     const { client, tpm } = await startedTpm({ profile });
-    await define(client, pub({ attributes: OWNER_RW | nt(TPM_NT.COUNTER) | A.TPMA_NV_ORDERLY, dataSize: 8 }));
+    await define(client, pub({ attributes: OWNER_RW | nt(TPM_NT.COUNTER) | A.ORDERLY, dataSize: 8 }));
     for (let i = 0; i < 3; i++) await increment(client);
     await client.shutdown('clear');
     await increment(client);
@@ -363,7 +363,7 @@ describe.each([
   it('a policy session may write a POLICYWRITE index whose authPolicy it matches', async () => {
     const { client } = await startedTpm({ profile });
     // A fresh policy session's policyDigest is all zeros: an authPolicy of zeros matches it.
-    await define(client, pub({ attributes: A.TPMA_NV_OWNERREAD | A.TPMA_NV_POLICYWRITE, authPolicy: new Uint8Array(32) }));
+    await define(client, pub({ attributes: A.OWNERREAD | A.POLICYWRITE, authPolicy: new Uint8Array(32) }));
     const name = (await readPublic(client)).nvName;
     const ps = await client.startAuthSession({ hash: nameAlg, type: 'policy' });
     await client.run('NV_Write', { authHandle: INDEX, nvIndex: INDEX, data: text('by policy'), offset: 0 }, { auth: { authHandle: { session: ps } }, names: { authHandle: name, nvIndex: name } });
@@ -374,7 +374,7 @@ describe.each([
 
   it('platform authorization follows PPWRITE / PPREAD', async () => {
     const { client } = await startedTpm({ profile });
-    await define(client, pub({ attributes: A.TPMA_NV_PPWRITE | A.TPMA_NV_OWNERREAD | A.TPMA_NV_PLATFORMCREATE }), '', TPM_RH.PLATFORM);
+    await define(client, pub({ attributes: A.PPWRITE | A.OWNERREAD | A.PLATFORMCREATE }), '', TPM_RH.PLATFORM);
     expect(await rcOf(write(client, text('o')))).toBe(TPM_RC.NV_AUTHORIZATION);
     await write(client, text('p'), 0, TPM_RH.PLATFORM);
     expect(await rcOf(read(client, 1, 0, TPM_RH.PLATFORM))).toBe(TPM_RC.NV_AUTHORIZATION);
@@ -383,14 +383,14 @@ describe.each([
 
   it('PIN fail index: a successful use resets pinCount', async () => {
     const { client } = await startedTpm({ profile });
-    await define(client, pub({ attributes: OWNER_RW | A.TPMA_NV_NO_DA | nt(TPM_NT.PIN_FAIL), dataSize: 8 }), 'pin');
+    await define(client, pub({ attributes: OWNER_RW | A.NO_DA | nt(TPM_NT.PIN_FAIL), dataSize: 8 }), 'pin');
     await write(client, u64((2n << 32n) | 5n));
     expect(asU64(await read(client, 8, 0, INDEX, 'pin'))).toBe(5n);
   });
 
   it('an ORDERLY ordinary index is unwritten after TPM Reset, kept over Resume', async () => {
     const { client, tpm } = await startedTpm({ profile });
-    await define(client, pub({ attributes: OWNER_RW | A.TPMA_NV_ORDERLY }));
+    await define(client, pub({ attributes: OWNER_RW | A.ORDERLY }));
     await write(client, text('ram'));
     await client.shutdown('state');
     tpm.reset();
@@ -405,7 +405,7 @@ describe.each([
   it('DA-protected indices answer TPM_RC_AUTH_FAIL, NO_DA ones TPM_RC_BAD_AUTH', async () => {
     const { client } = await startedTpm({ profile });
     await define(client, pub());
-    await define(client, pub({ nvIndex: INDEX + 1, attributes: OWNER_RW | AUTH_RW | A.TPMA_NV_NO_DA }));
+    await define(client, pub({ nvIndex: INDEX + 1, attributes: OWNER_RW | AUTH_RW | A.NO_DA }));
     await write(client, text('a'));
     await write(client, text('a'), 0, TPM_RH.OWNER, '', INDEX + 1);
     expect(await rcOf(read(client, 1, 0, INDEX, 'wrong'))).toBe(TPM_RC.AUTH_FAIL | S1);
@@ -423,8 +423,8 @@ describe.each([
       TPM_RC.AUTH_UNAVAILABLE,
     );
     // Platform-created, POLICY_DELETE.
-    const P1 = pub({ nvIndex: INDEX + 1, attributes: OWNER_RW | A.TPMA_NV_PLATFORMCREATE });
-    const PD = pub({ nvIndex: INDEX + 2, attributes: OWNER_RW | A.TPMA_NV_PLATFORMCREATE | A.TPMA_NV_POLICY_DELETE, authPolicy: new Uint8Array(32).fill(3) });
+    const P1 = pub({ nvIndex: INDEX + 1, attributes: OWNER_RW | A.PLATFORMCREATE });
+    const PD = pub({ nvIndex: INDEX + 2, attributes: OWNER_RW | A.PLATFORMCREATE | A.POLICY_DELETE, authPolicy: new Uint8Array(32).fill(3) });
     await define(client, P1, '', TPM_RH.PLATFORM);
     await define(client, PD, '', TPM_RH.PLATFORM);
     expect(await rcOf(client.run('NV_UndefineSpace', { authHandle: TPM_RH.OWNER, nvIndex: INDEX + 1 }))).toBe(TPM_RC.NV_AUTHORIZATION);
@@ -437,7 +437,7 @@ describe.each([
 
   it('PIN pass index: its authValue reads while pinCount < pinLimit, each use counted', async () => {
     const { client } = await startedTpm({ profile });
-    await define(client, pub({ attributes: OWNER_RW | A.TPMA_NV_AUTHREAD | nt(TPM_NT.PIN_PASS), dataSize: 8 }), 'pin');
+    await define(client, pub({ attributes: OWNER_RW | A.AUTHREAD | nt(TPM_NT.PIN_PASS), dataSize: 8 }), 'pin');
     // Unwritten: the authValue is not available.
     expect(await rcOf(read(client, 8, 0, INDEX, 'pin'))).toBe(TPM_RC.AUTH_UNAVAILABLE);
     await write(client, u64((0n << 32n) | 2n));
@@ -449,13 +449,13 @@ describe.each([
   it.skipIf(!HAVE_HIERARCHY_CONTROL)('indices of a disabled hierarchy are hidden; phEnableNV CLEAR refuses platform definitions', async () => {
     const { client, tpm } = await startedTpm({ profile });
     const PI = INDEX + 1;
-    await define(client, pub({ nvIndex: PI, attributes: OWNER_RW | A.TPMA_NV_PLATFORMCREATE }), '', TPM_RH.PLATFORM);
+    await define(client, pub({ nvIndex: PI, attributes: OWNER_RW | A.PLATFORMCREATE }), '', TPM_RH.PLATFORM);
     await define(client, pub());
     const control = (authHandle: number, enable: number, state: number) => client.run('HierarchyControl', { authHandle, enable, state } as never);
     await control(TPM_RH.PLATFORM, TPM_RH.PLATFORM_NV, 0);
     expect(await rcOf(readPublic(client, PI))).toBe(TPM_RC.HANDLE | H(1));
     await readPublic(client);
-    expect(await rcOf(define(client, pub({ nvIndex: PI + 5, attributes: OWNER_RW | A.TPMA_NV_PLATFORMCREATE }), '', TPM_RH.PLATFORM))).toBe(TPM_RC.HIERARCHY | H(1));
+    expect(await rcOf(define(client, pub({ nvIndex: PI + 5, attributes: OWNER_RW | A.PLATFORMCREATE }), '', TPM_RH.PLATFORM))).toBe(TPM_RC.HIERARCHY | H(1));
     await control(TPM_RH.PLATFORM, TPM_RH.OWNER, 0);
     expect(await rcOf(readPublic(client))).toBe(TPM_RC.HANDLE | H(1));
     // Startup(CLEAR) sets the enables again.
@@ -471,7 +471,7 @@ describe.each([
   // failure (the NV helper's dispatcher patch): enable then.
   it('the dispatcher refuses an unavailable authValue before comparing it; PIN fail counts failures', async () => {
     const { client } = await startedTpm({ profile });
-    await define(client, pub({ attributes: OWNER_RW | A.TPMA_NV_AUTHREAD }));
+    await define(client, pub({ attributes: OWNER_RW | A.AUTHREAD }));
     await write(client, text('a'));
     // AUTHWRITE is CLEAR: even a wrong password is TPM_RC_AUTH_UNAVAILABLE (no DA failure, no oracle).
     expect(await rcOf(write(client, text('b'), 0, INDEX, 'wrong'))).toBe(TPM_RC.AUTH_UNAVAILABLE);
@@ -480,7 +480,7 @@ describe.each([
     expect(await rcOf(write(client, text('a'), 0, TPM_RH.OWNER, 'wrong-owner', INDEX + 7))).toBe(TPM_RC.HANDLE | H(2));
     // PIN fail: each failure counts; at pinLimit the authValue is unavailable; success starts over.
     const F = INDEX + 1;
-    await define(client, pub({ nvIndex: F, attributes: OWNER_RW | A.TPMA_NV_NO_DA | nt(TPM_NT.PIN_FAIL), dataSize: 8 }), 'pin');
+    await define(client, pub({ nvIndex: F, attributes: OWNER_RW | A.NO_DA | nt(TPM_NT.PIN_FAIL), dataSize: 8 }), 'pin');
     await write(client, u64(2n), 0, TPM_RH.OWNER, '', F);
     expect(await rcOf(read(client, 8, 0, F, 'guess', F))).toBe(TPM_RC.BAD_AUTH | S1);
     expect(asU64(await read(client, 8, 0, TPM_RH.OWNER, '', F))).toBe((1n << 32n) | 2n);
@@ -496,7 +496,7 @@ describe.each([
     await first.client.startup();
     await define(first.client, pub());
     await write(first.client, text('persist'));
-    await define(first.client, pub({ nvIndex: INDEX + 1, attributes: OWNER_RW | nt(TPM_NT.COUNTER) | A.TPMA_NV_ORDERLY, dataSize: 8 }));
+    await define(first.client, pub({ nvIndex: INDEX + 1, attributes: OWNER_RW | nt(TPM_NT.COUNTER) | A.ORDERLY, dataSize: 8 }));
     await increment(first.client, INDEX + 1);
     await increment(first.client, INDEX + 1);
     await first.client.shutdown('clear');

@@ -22,7 +22,7 @@ const implemented = (...names: string[]) => {
 const COUNTER = 0x01500010;
 const DATA = 0x01500011;
 const NT_COUNTER = 1 << 4;
-const rw = TPMA_NV.TPMA_NV_OWNERWRITE | TPMA_NV.TPMA_NV_OWNERREAD | TPMA_NV.TPMA_NV_NO_DA;
+const rw = TPMA_NV.OWNERWRITE | TPMA_NV.OWNERREAD | TPMA_NV.NO_DA;
 const pattern = (i: number) => Uint8Array.from({ length: 64 }, (_, k) => (i * 31 + k) & 0xff);
 
 async function define(c: Client) {

@@ -39,20 +39,20 @@ export const NV_DefineSpace: Handler<'NV_DefineSpace'> = (ctx, { authHandle, aut
     default:
       throw bad(`TPM_NT ${type} is not a type`);
   }
-  if (type === TPM_NT.COUNTER && has(attrs, A.TPMA_NV_CLEAR_STCLEAR)) throw bad('a counter cannot be CLEAR_STCLEAR');
-  if (type === TPM_NT.PIN_FAIL && !has(attrs, A.TPMA_NV_NO_DA)) throw bad('a PIN fail index needs NO_DA');
-  if ((type === TPM_NT.PIN_FAIL || type === TPM_NT.PIN_PASS) && has(attrs, A.TPMA_NV_AUTHWRITE | A.TPMA_NV_GLOBALLOCK | A.TPMA_NV_WRITEDEFINE)) {
+  if (type === TPM_NT.COUNTER && has(attrs, A.CLEAR_STCLEAR)) throw bad('a counter cannot be CLEAR_STCLEAR');
+  if (type === TPM_NT.PIN_FAIL && !has(attrs, A.NO_DA)) throw bad('a PIN fail index needs NO_DA');
+  if ((type === TPM_NT.PIN_FAIL || type === TPM_NT.PIN_PASS) && has(attrs, A.AUTHWRITE | A.GLOBALLOCK | A.WRITEDEFINE)) {
     throw bad('a PIN index cannot have AUTHWRITE, GLOBALLOCK or WRITEDEFINE');
   }
-  if (has(attrs, A.TPMA_NV_WRITTEN | A.TPMA_NV_WRITELOCKED | A.TPMA_NV_READLOCKED)) throw bad('WRITTEN, WRITELOCKED and READLOCKED are set by the TPM');
-  if (!has(attrs, A.TPMA_NV_OWNERREAD | A.TPMA_NV_PPREAD | A.TPMA_NV_AUTHREAD | A.TPMA_NV_POLICYREAD)) throw bad('no way to read the index');
-  if (!has(attrs, A.TPMA_NV_OWNERWRITE | A.TPMA_NV_PPWRITE | A.TPMA_NV_AUTHWRITE | A.TPMA_NV_POLICYWRITE)) throw bad('no way to write the index');
-  if (has(attrs, A.TPMA_NV_CLEAR_STCLEAR) && has(attrs, A.TPMA_NV_WRITEDEFINE)) throw bad('CLEAR_STCLEAR with WRITEDEFINE');
-  if (has(attrs, A.TPMA_NV_PLATFORMCREATE) !== (authHandle === TPM_RH.PLATFORM)) {
+  if (has(attrs, A.WRITTEN | A.WRITELOCKED | A.READLOCKED)) throw bad('WRITTEN, WRITELOCKED and READLOCKED are set by the TPM');
+  if (!has(attrs, A.OWNERREAD | A.PPREAD | A.AUTHREAD | A.POLICYREAD)) throw bad('no way to read the index');
+  if (!has(attrs, A.OWNERWRITE | A.PPWRITE | A.AUTHWRITE | A.POLICYWRITE)) throw bad('no way to write the index');
+  if (has(attrs, A.CLEAR_STCLEAR) && has(attrs, A.WRITEDEFINE)) throw bad('CLEAR_STCLEAR with WRITEDEFINE');
+  if (has(attrs, A.PLATFORMCREATE) !== (authHandle === TPM_RH.PLATFORM)) {
     throw tpmError(TPM_RC.ATTRIBUTES, 'PLATFORMCREATE must match the hierarchy that defines the index').at('authHandle');
   }
-  if (has(attrs, A.TPMA_NV_POLICY_DELETE) && authHandle !== TPM_RH.PLATFORM) throw bad('POLICY_DELETE indices are defined by the platform');
-  if (pub.dataSize > ctx.profile.limits.MAX_NV_BUFFER_SIZE && has(attrs, A.TPMA_NV_WRITEALL)) throw badSize('WRITEALL larger than MAX_NV_BUFFER_SIZE');
+  if (has(attrs, A.POLICY_DELETE) && authHandle !== TPM_RH.PLATFORM) throw bad('POLICY_DELETE indices are defined by the platform');
+  if (pub.dataSize > ctx.profile.limits.MAX_NV_BUFFER_SIZE && has(attrs, A.WRITEALL)) throw badSize('WRITEALL larger than MAX_NV_BUFFER_SIZE');
   if (ctx.read('persistent').nvIndices?.[pub.nvIndex]) throw tpmError(TPM_RC.NV_DEFINED, 'the index exists');
 
   const record = { nvIndex: pub.nvIndex, nameAlg: pub.nameAlg, attributes: attrs, authPolicy: pub.authPolicy.slice(), dataSize: pub.dataSize };

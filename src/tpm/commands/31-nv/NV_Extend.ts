@@ -12,7 +12,7 @@ export const NV_Extend: Handler<'NV_Extend'> = (ctx, { authHandle, nvIndex, data
   if (rc) throw tpmError(rc, 'write access');
   if (nvType(a) !== TPM_NT.EXTEND) throw tpmError(TPM_RC.ATTRIBUTES, 'not an extend index').at('nvIndex');
   const hash = ctx.crypto.hash(x.public.nameAlg)!;
-  const old = has(a, A.TPMA_NV_WRITTEN) ? x.data : new Uint8Array(hash.digestSize);
+  const old = has(a, A.WRITTEN) ? x.data : new Uint8Array(hash.digestSize);
   const h = hash.create();
   h.update(old);
   h.update(data);

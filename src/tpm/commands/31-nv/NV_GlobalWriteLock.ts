@@ -6,8 +6,8 @@ import type { Handler } from '../handler.js';
 export const NV_GlobalWriteLock: Handler<'NV_GlobalWriteLock'> = (ctx) => {
   for (const h of nvHandles({ persistent: ctx.read('persistent') })) {
     const x = nvIndexOf(ctx, h);
-    if (!x || !has(x.public.attributes, A.TPMA_NV_GLOBALLOCK) || has(x.public.attributes, A.TPMA_NV_WRITELOCKED)) continue;
-    updateIndex(ctx, h, { attributes: (x.public.attributes | A.TPMA_NV_WRITELOCKED) >>> 0 });
+    if (!x || !has(x.public.attributes, A.GLOBALLOCK) || has(x.public.attributes, A.WRITELOCKED)) continue;
+    updateIndex(ctx, h, { attributes: (x.public.attributes | A.WRITELOCKED) >>> 0 });
   }
   return {};
 };

@@ -15,9 +15,9 @@ export const NV_Increment: Handler<'NV_Increment'> = (ctx, { authHandle, nvIndex
   const rc = writeAccessCheck(authHandle, nvIndex, a);
   if (rc) throw tpmError(rc, 'write access');
   if (!isCounter(a)) throw tpmError(TPM_RC.ATTRIBUTES, 'not a counter index').at('nvIndex');
-  const before = has(a, A.TPMA_NV_WRITTEN) ? readUint64(x.data) : (ctx.read('persistent').nvMaxCounter ?? 0n);
+  const before = has(a, A.WRITTEN) ? readUint64(x.data) : (ctx.read('persistent').nvMaxCounter ?? 0n);
   const value = BigInt.asUintN(64, before + 1n);
   writeIndexData(ctx, nvIndex, 0, uint64Bytes(value));
-  if (has(a, A.TPMA_NV_ORDERLY) && (value & BigInt(ctx.profile.limits.MAX_ORDERLY_COUNT ?? 255)) === 0n) saveOrderlyIndices(ctx);
+  if (has(a, A.ORDERLY) && (value & BigInt(ctx.profile.limits.MAX_ORDERLY_COUNT ?? 255)) === 0n) saveOrderlyIndices(ctx);
   return {};
 };

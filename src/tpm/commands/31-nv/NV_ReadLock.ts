@@ -15,7 +15,7 @@ export const NV_ReadLock: Handler<'NV_ReadLock'> = (ctx, { authHandle, nvIndex }
   const rc = readAccessCheck(authHandle, nvIndex, a);
   if (rc === TPM_RC.NV_AUTHORIZATION) throw tpmError(rc, 'read access');
   if (rc === TPM_RC.NV_LOCKED) return {};
-  if (!has(a, A.TPMA_NV_READ_STCLEAR)) throw tpmError(TPM_RC.ATTRIBUTES, 'READ_STCLEAR is CLEAR').at('nvIndex');
-  updateIndex(ctx, nvIndex, { attributes: (a | A.TPMA_NV_READLOCKED) >>> 0 });
+  if (!has(a, A.READ_STCLEAR)) throw tpmError(TPM_RC.ATTRIBUTES, 'READ_STCLEAR is CLEAR').at('nvIndex');
+  updateIndex(ctx, nvIndex, { attributes: (a | A.READLOCKED) >>> 0 });
   return {};
 };

@@ -11,7 +11,7 @@ export const NV_SetBits: Handler<'NV_SetBits'> = (ctx, { authHandle, nvIndex, bi
   const rc = writeAccessCheck(authHandle, nvIndex, a);
   if (rc) throw tpmError(rc, 'write access');
   if (nvType(a) !== TPM_NT.BITS) throw tpmError(TPM_RC.ATTRIBUTES, 'not a bit field index').at('nvIndex');
-  const old = has(a, A.TPMA_NV_WRITTEN) ? readUint64(x.data) : 0n;
+  const old = has(a, A.WRITTEN) ? readUint64(x.data) : 0n;
   writeIndexData(ctx, nvIndex, 0, uint64Bytes(old | BigInt.asUintN(64, bits)));
   return {};
 };

@@ -10,8 +10,8 @@ import type { Handler } from '../handler.js';
 export const NV_UndefineSpace: Handler<'NV_UndefineSpace'> = (ctx, { authHandle, nvIndex }) => {
   const x = requireIndex(ctx, nvIndex, 'nvIndex');
   const a = x.public.attributes;
-  if (has(a, A.TPMA_NV_POLICY_DELETE)) throw tpmError(TPM_RC.ATTRIBUTES, 'POLICY_DELETE: use NV_UndefineSpaceSpecial').at('nvIndex');
-  if (authHandle === TPM_RH.OWNER && has(a, A.TPMA_NV_PLATFORMCREATE)) throw tpmError(TPM_RC.NV_AUTHORIZATION, 'the index was created by the platform');
+  if (has(a, A.POLICY_DELETE)) throw tpmError(TPM_RC.ATTRIBUTES, 'POLICY_DELETE: use NV_UndefineSpaceSpecial').at('nvIndex');
+  if (authHandle === TPM_RH.OWNER && has(a, A.PLATFORMCREATE)) throw tpmError(TPM_RC.NV_AUTHORIZATION, 'the index was created by the platform');
   deleteIndex(ctx, nvIndex);
   return {};
 };

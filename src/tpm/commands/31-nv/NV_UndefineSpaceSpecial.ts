@@ -10,7 +10,7 @@ import type { Handler } from '../handler.js';
 export const NV_UndefineSpaceSpecial: Handler<'NV_UndefineSpaceSpecial'> = (ctx, { nvIndex }) => {
   nvAuthorizationCheck(ctx, 'nvIndex', nvIndex);
   const x = requireIndex(ctx, nvIndex, 'nvIndex');
-  if (!has(x.public.attributes, A.TPMA_NV_POLICY_DELETE)) throw tpmError(TPM_RC.ATTRIBUTES, 'POLICY_DELETE is CLEAR').at('nvIndex');
+  if (!has(x.public.attributes, A.POLICY_DELETE)) throw tpmError(TPM_RC.ATTRIBUTES, 'POLICY_DELETE is CLEAR').at('nvIndex');
   deleteIndex(ctx, nvIndex);
   return {};
 };

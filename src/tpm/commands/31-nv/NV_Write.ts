@@ -17,7 +17,7 @@ export const NV_Write: Handler<'NV_Write'> = (ctx, { authHandle, nvIndex, data, 
   if (t === TPM_NT.COUNTER || t === TPM_NT.BITS || t === TPM_NT.EXTEND) throw tpmError(TPM_RC.ATTRIBUTES, 'counter, bits and extend indices have their own commands');
   if (offset > x.public.dataSize) throw tpmError(TPM_RC.VALUE, 'offset beyond the index').at('offset');
   if (data.length > x.public.dataSize - offset) throw tpmError(TPM_RC.NV_RANGE, 'data beyond the index');
-  if (has(a, A.TPMA_NV_WRITEALL) && data.length < x.public.dataSize) throw tpmError(TPM_RC.NV_RANGE, 'WRITEALL: the whole index at once');
+  if (has(a, A.WRITEALL) && data.length < x.public.dataSize) throw tpmError(TPM_RC.NV_RANGE, 'WRITEALL: the whole index at once');
   writeIndexData(ctx, nvIndex, offset, data);
   return {};
 };

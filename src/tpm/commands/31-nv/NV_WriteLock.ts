@@ -14,7 +14,7 @@ export const NV_WriteLock: Handler<'NV_WriteLock'> = (ctx, { authHandle, nvIndex
   const rc = writeAccessCheck(authHandle, nvIndex, a);
   if (rc === TPM_RC.NV_AUTHORIZATION) throw tpmError(rc, 'write access');
   if (rc) return {};
-  if (!has(a, A.TPMA_NV_WRITEDEFINE | A.TPMA_NV_WRITE_STCLEAR)) throw tpmError(TPM_RC.ATTRIBUTES, 'neither WRITEDEFINE nor WRITE_STCLEAR').at('nvIndex');
-  updateIndex(ctx, nvIndex, { attributes: (a | A.TPMA_NV_WRITELOCKED) >>> 0 });
+  if (!has(a, A.WRITEDEFINE | A.WRITE_STCLEAR)) throw tpmError(TPM_RC.ATTRIBUTES, 'neither WRITEDEFINE nor WRITE_STCLEAR').at('nvIndex');
+  updateIndex(ctx, nvIndex, { attributes: (a | A.WRITELOCKED) >>> 0 });
   return {};
 };
