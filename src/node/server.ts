@@ -161,8 +161,9 @@ export async function serve(options: ServeOptions): Promise<Server> {
   };
   const first = createServer(accept(steps[0], names[0]));
   const second = createServer(accept(steps[1], names[1]));
-  for (const s of [first, second]) s.on('error', (e) => logger.warn(`vtpm: ${protocol} server error: ${e.message}`));
   const actualPort = await listenPair(first, second, port, host);
+  // Errors while finding a free pair are handled by listenPair; log only later ones.
+  for (const s of [first, second]) s.on('error', (e) => logger.warn(`vtpm: ${protocol} server error: ${e.message}`));
 
   const close = (): Promise<void> => {
     stopping ??= (async () => {
