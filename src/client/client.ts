@@ -194,12 +194,12 @@ export function createClient(transport: Transport, options: ClientOptions = {}):
         sessionType: type === 'hmac' ? TPM_SE.HMAC : type === 'policy' ? TPM_SE.POLICY : TPM_SE.TRIAL,
         symmetric: { algorithm: TPM_ALG.NULL, keyBits: null, mode: null },
         authHash: hashAlg,
-      } as never)) as { sessionHandle: number; nonceTPM: Uint8Array };
+      })) as { sessionHandle: number; nonceTPM: Uint8Array };
       const bind = opts.bind ? { name: opts.bind.name ?? handleName(opts.bind.handle), authValue: bytesOf(opts.bind.authValue) } : null;
       return new AuthSessionHandle({ handle: out.sessionHandle, type, hashAlg, nonceTPM: out.nonceTPM, nonceCaller, bind, rng });
     },
     async flush(handle) {
-      await run('FlushContext', { flushHandle: typeof handle === 'number' ? handle : handle.handle } as never);
+      await run('FlushContext', { flushHandle: typeof handle === 'number' ? handle : handle.handle });
     },
     async startup(type = 'clear') {
       await run('Startup', { startupType: type === 'clear' ? TPM_SU.CLEAR : TPM_SU.STATE });
