@@ -25,6 +25,9 @@ export class AuthSessionHandle {
   readonly rng: Rng;
   /** Set when a command ended the session. */
   closed = false;
+  /** Policy sessions: PolicyAuthValue / PolicyPassword were run (set by the client's policy helpers). */
+  authValueNeeded = false;
+  passwordNeeded = false;
 
   constructor(init: {
     handle: number;
@@ -62,7 +65,10 @@ export class AuthSessionHandle {
   /** The command HMAC over cpHash with a fresh caller nonce. */
   commandHmac(cpHash: Uint8Array, name: Uint8Array, authValue: Uint8Array, attributes: number): { nonce: Uint8Array; hmac: Uint8Array } {
     this.nonceCaller = this.rng.bytes(this.hash.digestSize);
-    if (this.type !== 'hmac') return { nonce: this.nonceCaller, hmac: new Uint8Array(0) };
+    if (this.type !== 'hmac') {
+      if (this.passwordNeeded) return { nonce: this.nonceCaller, hmac: authValue };
+      if (!this.authValueNeeded) return { nonce: this.nonceCaller, hmac: new Uint8Array(0) };
+    }
     return { nonce: this.nonceCaller, hmac: sessionHmac(this.hash, this.key(name, authValue), cpHash, this.nonceCaller, this.nonceTPM, EMPTY, EMPTY, attributes) };
   }
 
@@ -70,8 +76,9 @@ export class AuthSessionHandle {
   acceptResponse(rpHash: Uint8Array, name: Uint8Array, authValue: Uint8Array, nonceTPM: Uint8Array, attributes: number, hmac: Uint8Array): boolean {
     this.nonceTPM = nonceTPM;
     if (!(attributes & 1)) this.closed = true;
-    if (this.type !== 'hmac') return true;
-    const expected = sessionHmac(this.hash, this.key(name, authValue), rpHash, nonceTPM, this.nonceCaller, EMPTY, EMPTY, attributes);
+    if (this.type !== 'hmac' && this.passwordNeeded) return true;
+    const key = this.type === 'hmac' || this.authValueNeeded ? this.key(name, authValue) : this.sessionKey;
+    const expected = sessionHmac(this.hash, key, rpHash, nonceTPM, this.nonceCaller, EMPTY, EMPTY, attributes);
     return expected.length === hmac.length && expected.every((x, i) => x === hmac[i]);
   }
 }

@@ -6,6 +6,7 @@ import { sessionHandlers } from './11-session/index.js';
 import { randomHandlers } from './16-random/index.js';
 import { sequenceHandlers } from './17-hash-hmac-sequences/index.js';
 import { pcrHandlers } from './22-pcr/index.js';
+import { policyHandlers } from './23-enhanced-authorization/index.js';
 import { hierarchyHandlers } from './24-hierarchy/index.js';
 import { dictionaryAttackHandlers } from './25-dictionary-attack/index.js';
 import { contextHandlers } from './28-context/index.js';
@@ -20,6 +21,7 @@ export const HANDLERS: HandlerTable = {
   ...randomHandlers,
   ...sequenceHandlers,
   ...pcrHandlers,
+  ...policyHandlers,
   ...hierarchyHandlers,
   ...dictionaryAttackHandlers,
   ...contextHandlers,

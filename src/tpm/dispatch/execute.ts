@@ -228,9 +228,17 @@ function run(machine: Machine, handlers: HandlerTable, command: Uint8Array, loca
     } else {
       // A policy session authorizes by its policyDigest matching the entity's authPolicy.
       if (l.session.type === 'trial') reject(withSession(TPM_RC.ATTRIBUTES, n));
+      if (l.session.commandCode !== undefined && l.session.commandCode !== code) reject(withSession(TPM_RC.POLICY_CC, n));
       const policy = authPolicyOf(ctx, handleValues[i]);
       if (!policy) reject(withSession(TPM_RC.AUTH_UNAVAILABLE, n));
       if (policy!.hashAlg !== l.session.hashAlg || !equalBytes(policy!.digest, l.session.policyDigest)) reject(withSession(TPM_RC.POLICY_FAIL, n));
+      // PolicyPassword: the authValue in the clear; PolicyAuthValue: an HMAC over it (Part 1 "Policy Session").
+      if (l.session.isPasswordNeeded) {
+        if (!equalBytes(trimTrailingZeros(s.hmac), trimTrailingZeros(authValue))) fail();
+      } else if (l.session.isAuthValueNeeded) {
+        const expected = sessionHmac(hash, hmacKey(l.session, names[i], authValue), cp, s.nonce, l.session.nonceTPM, EMPTY, EMPTY, s.attributes);
+        if (!equalBytes(expected, s.hmac)) fail();
+      }
     }
   });
 
@@ -281,14 +289,17 @@ function run(machine: Machine, handlers: HandlerTable, command: Uint8Array, loca
       session.nonceCaller = l.cmd.nonce;
       session.nonceTPM = machine.rng.bytes(hash.digestSize);
       if (!(attrs & TPMA_SESSION.continueSession)) delete volatile.sessions![l.cmd.handle];
+      // The response HMAC: every HMAC session, and policy sessions unless PolicyPassword was used;
+      // the authValue is in the key for HMAC sessions and after PolicyAuthValue (Part 1 "Response HMAC").
       let mac: Uint8Array = EMPTY;
-      if (session.type === 'hmac') {
+      if (!session.isPasswordNeeded) {
         rpHashes ??= new Map();
         let rp = rpHashes.get(hash.alg);
         if (!rp) rpHashes.set(hash.alg, (rp = rpHash(hash, TPM_RC.SUCCESS, code, responseParams)));
         const i = authHandles[k].i;
-        // The authValue as the command left it: a new one after HierarchyChangeAuth, Clear... (Part 1 "Response HMAC").
-        const key = hmacKey(session, names[i], authValueOf(ctx, handleValues[i]) ?? EMPTY);
+        // The authValue as the command left it: a new one after HierarchyChangeAuth, Clear...
+        const withAuth = session.type === 'hmac' || session.isAuthValueNeeded;
+        const key = withAuth ? hmacKey(session, names[i], authValueOf(ctx, handleValues[i]) ?? EMPTY) : session.sessionKey;
         mac = sessionHmac(hash, key, rp, session.nonceTPM, session.nonceCaller, EMPTY, EMPTY, attrs);
       }
       w.u16(session.nonceTPM.length);

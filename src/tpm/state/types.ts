@@ -163,6 +163,12 @@ export interface AuthSession {
   symmetric: { algorithm: number; keyBits: number | null; mode: number | null };
   /** Policy sessions: the running policyDigest. */
   policyDigest: Uint8Array;
+  /** PolicyCommandCode: the only command this session may authorize. */
+  commandCode?: number;
+  /** PolicyAuthValue: the command HMAC includes the entity's authValue. */
+  isAuthValueNeeded?: boolean;
+  /** PolicyPassword: the HMAC field carries the entity's authValue in the clear. */
+  isPasswordNeeded?: boolean;
 }
 
 export interface VolatileState {

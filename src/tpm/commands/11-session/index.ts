@@ -1,4 +1,5 @@
 import type { HandlerTable } from '../handler.js';
+import { PolicyRestart } from './PolicyRestart.js';
 import { StartAuthSession } from './StartAuthSession.js';
 
-export const sessionHandlers: HandlerTable = { StartAuthSession };
+export const sessionHandlers: HandlerTable = { StartAuthSession, PolicyRestart };

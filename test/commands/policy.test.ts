@@ -1,0 +1,102 @@
+/**
+ * TPM2_PolicyCommandCode, PolicyAuthValue, PolicyPassword, PolicyGetDigest, PolicyRestart and
+ * the checks a policy session meets when it authorizes (Part 3 "Enhanced Authorization").
+ */
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { hashByAlg } from '../../src/crypto/hash.js';
+import { TPM_ALG, TPM_CC, TPM_RC, TPM_RH, TPMA_NV } from '../../src/gen/constants.js';
+import { emptyPolicy, policyAuthValue, policyCommandCode } from '../../src/protocol/policy.js';
+import { rcOf, startedTpm } from '../helpers/tpm.js';
+
+const S1 = TPM_RC.S | 0x100;
+const P1 = TPM_RC.P | 0x100;
+const u32 = (n: number) => Uint8Array.of(n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff);
+
+describe.each([
+  ['tpm2', TPM_ALG.SHA256, 'sha256'],
+  ['tcm2', TPM_ALG.SM3_256, 'sm3'],
+])('policy sessions, profile %s', (profile, hashAlg, nodeHash) => {
+  const hash = hashByAlg(hashAlg)!;
+  const define = (nvIndex: number, attributes: number, authPolicy: Uint8Array, auth = 'index-pw') =>
+    ({
+      authHandle: TPM_RH.OWNER,
+      auth: new TextEncoder().encode(auth),
+      publicInfo: { nvPublic: { nvIndex, nameAlg: hashAlg, attributes, authPolicy, dataSize: 8 } },
+    }) as never;
+
+  it('PolicyCommandCode extends the digest as Part 3 says; a trial session computes the same', async () => {
+    const { client } = await startedTpm({ profile });
+    const expected = createHash(nodeHash).update(new Uint8Array(32)).update(u32(TPM_CC.PolicyCommandCode)).update(u32(TPM_CC.NV_ChangeAuth)).digest();
+    expect(Buffer.from(policyCommandCode(hash, emptyPolicy(hash), TPM_CC.NV_ChangeAuth))).toEqual(expected);
+    for (const type of ['policy', 'trial'] as const) {
+      const s = await client.startAuthSession({ hash: hashAlg, type });
+      await client.run('PolicyCommandCode', { policySession: s.handle, code: TPM_CC.NV_ChangeAuth });
+      const { policyDigest } = await client.run('PolicyGetDigest', { policySession: s.handle });
+      expect(Buffer.from(policyDigest)).toEqual(expected);
+      await client.run('PolicyRestart', { sessionHandle: s.handle });
+      expect((await client.run('PolicyGetDigest', { policySession: s.handle })).policyDigest).toEqual(new Uint8Array(32));
+    }
+  });
+
+  it('PolicyCommandCode refuses a second, different code (TPM_RC_VALUE) and unimplemented codes (TPM_RC_POLICY_CC)', async () => {
+    const { client } = await startedTpm({ profile });
+    const s = await client.startAuthSession({ hash: hashAlg, type: 'policy' });
+    await client.run('PolicyCommandCode', { policySession: s.handle, code: TPM_CC.NV_Write });
+    expect(await rcOf(client.run('PolicyCommandCode', { policySession: s.handle, code: TPM_CC.NV_Read }))).toBe(TPM_RC.VALUE | P1);
+    const t = await client.startAuthSession({ hash: hashAlg, type: 'policy' });
+    expect(await rcOf(client.run('PolicyCommandCode', { policySession: t.handle, code: TPM_CC.PolicyTransportSPDM }))).toBe(TPM_RC.POLICY_CC | P1);
+    const h = await client.startAuthSession({ hash: hashAlg });
+    expect(await rcOf(client.run('PolicyGetDigest', { policySession: h.handle }))).toBe(TPM_RC.VALUE | 0x100); // not a policy session handle: TPM_RC_VALUE on handle 1
+  });
+
+  it('NV_ChangeAuth (ADMIN role) with a PolicyCommandCode session; the session is bound to that command', async () => {
+    const { client } = await startedTpm({ profile });
+    const index = 0x01500040;
+    const policy = policyCommandCode(hash, emptyPolicy(hash), TPM_CC.NV_ChangeAuth);
+    await client.run('NV_DefineSpace', define(index, TPMA_NV.AUTHWRITE | TPMA_NV.AUTHREAD | TPMA_NV.NO_DA, policy));
+    await client.run('NV_Write', { authHandle: index, nvIndex: index, data: new Uint8Array(8).fill(1), offset: 0 } as never, { auth: { authHandle: 'index-pw' } });
+
+    const wrong = await client.startAuthSession({ hash: hashAlg, type: 'policy' });
+    await client.run('PolicyCommandCode', { policySession: wrong.handle, code: TPM_CC.NV_Write });
+    expect(await rcOf(client.run('NV_ChangeAuth', { nvIndex: index, newAuth: new Uint8Array(0) } as never, { auth: { nvIndex: { session: wrong } } }))).toBe(TPM_RC.POLICY_CC | S1);
+
+    const s = await client.startAuthSession({ hash: hashAlg, type: 'policy' });
+    await client.run('PolicyCommandCode', { policySession: s.handle, code: TPM_CC.NV_ChangeAuth });
+    await client.run('NV_ChangeAuth', { nvIndex: index, newAuth: new TextEncoder().encode('new-pw') } as never, { auth: { nvIndex: { session: s } } });
+    await client.run('NV_Read', { authHandle: index, nvIndex: index, size: 8, offset: 0 } as never, { auth: { authHandle: 'new-pw' } });
+    expect(await rcOf(client.run('NV_Read', { authHandle: index, nvIndex: index, size: 8, offset: 0 } as never, { auth: { authHandle: 'index-pw' } }))).toBe(TPM_RC.BAD_AUTH | S1);
+  });
+
+  it('PolicyAuthValue: the HMAC must carry the authValue; PolicyPassword: the password must match', async () => {
+    const { client } = await startedTpm({ profile });
+    const index = 0x01500041;
+    const policy = policyAuthValue(hash, emptyPolicy(hash));
+    await client.run('NV_DefineSpace', define(index, TPMA_NV.POLICYWRITE | TPMA_NV.AUTHREAD | TPMA_NV.NO_DA, policy));
+    // cpHash covers the index's Name (nameAlg ‖ H(nvPublic)), which the client reads from the TPM.
+    const name = async () => (await client.run('NV_ReadPublic', { nvIndex: index })).nvName;
+    const write = async (session: Awaited<ReturnType<typeof client.startAuthSession>>, authValue: string) => {
+      const n = await name();
+      return client.run('NV_Write', { authHandle: index, nvIndex: index, data: new Uint8Array(8).fill(2), offset: 0 } as never, {
+        auth: { authHandle: { session, authValue } },
+        names: { authHandle: n, nvIndex: n },
+      });
+    };
+
+    const a = await client.startAuthSession({ hash: hashAlg, type: 'policy' });
+    await client.run('PolicyAuthValue', { policySession: a.handle });
+    a.authValueNeeded = true;
+    expect(await rcOf(write(a, 'wrong'))).toBe(TPM_RC.BAD_AUTH | S1);
+    await write(a, 'index-pw');
+
+    const p = await client.startAuthSession({ hash: hashAlg, type: 'policy' });
+    await client.run('PolicyPassword', { policySession: p.handle });
+    p.passwordNeeded = true;
+    expect(await rcOf(write(p, 'wrong'))).toBe(TPM_RC.BAD_AUTH | S1);
+    await write(p, 'index-pw');
+
+    // Without the policy command the digest does not match.
+    const none = await client.startAuthSession({ hash: hashAlg, type: 'policy' });
+    expect(await rcOf(write(none, 'index-pw'))).toBe(TPM_RC.POLICY_FAIL | S1);
+  });
+});
