@@ -99,4 +99,22 @@ describe.each([
     const none = await client.startAuthSession({ hash: hashAlg, type: 'policy' });
     expect(await rcOf(write(none, 'index-pw'))).toBe(TPM_RC.POLICY_FAIL | S1);
   });
+
+  it('NV_UndefineSpaceSpecial deletes a POLICY_DELETE index with its policy and platformAuth', async () => {
+    const { client } = await startedTpm({ profile });
+    const index = 0x01500042;
+    const policy = policyCommandCode(hash, emptyPolicy(hash), TPM_CC.NV_UndefineSpaceSpecial);
+    await client.run('NV_DefineSpace', {
+      authHandle: TPM_RH.PLATFORM,
+      auth: new Uint8Array(0),
+      publicInfo: { nvPublic: { nvIndex: index, nameAlg: hashAlg, attributes: TPMA_NV.PPWRITE | TPMA_NV.PPREAD | TPMA_NV.POLICY_DELETE | TPMA_NV.PLATFORMCREATE | TPMA_NV.NO_DA, authPolicy: policy, dataSize: 8 } },
+    } as never);
+    // Plain NV_UndefineSpace may not delete it.
+    expect(await rcOf(client.run('NV_UndefineSpace', { authHandle: TPM_RH.PLATFORM, nvIndex: index } as never))).toBe(TPM_RC.ATTRIBUTES | 0x200);
+    const s = await client.startAuthSession({ hash: hashAlg, type: 'policy' });
+    await client.run('PolicyCommandCode', { policySession: s.handle, code: TPM_CC.NV_UndefineSpaceSpecial });
+    const n = (await client.run('NV_ReadPublic', { nvIndex: index })).nvName;
+    await client.run('NV_UndefineSpaceSpecial', { nvIndex: index, platform: TPM_RH.PLATFORM } as never, { auth: { nvIndex: { session: s } }, names: { nvIndex: n } });
+    expect(await rcOf(client.run('NV_ReadPublic', { nvIndex: index }))).toBe(TPM_RC.HANDLE | 0x100);
+  });
 });
