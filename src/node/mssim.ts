@@ -5,7 +5,7 @@
  */
 import type { ByteQueue } from './byte-queue.js';
 import { FramingError, type Step } from './connection.js';
-import { MSSIM, MSSIM_ENDPOINT_FLAGS, MSSIM_SERVER_VERSION } from './protocol.js';
+import { MSSIM, MSSIM_ENDPOINT_FLAGS, MSSIM_SERVER_VERSION, mssimResponse } from './protocol.js';
 import type { TpmHost } from './host.js';
 import { u32s } from './byte-queue.js';
 
@@ -45,11 +45,7 @@ export function mssimSteps(host: TpmHost): { command: Step; platform: Step } {
           sizes.response = response.length;
           sizes.responseCode = response.length >= 10 ? Buffer.from(response.buffer, response.byteOffset, response.byteLength).readUInt32BE(6) : 0;
         }
-        const out = Buffer.allocUnsafe(8 + response.length);
-        out.writeUInt32BE(response.length, 0);
-        out.set(response, 4);
-        out.writeUInt32BE(0, 4 + response.length);
-        conn.reply(out);
+        conn.reply(mssimResponse(response));
         return true;
       }
       case MSSIM.HASH_START:

@@ -39,6 +39,15 @@ export const MSSIM_ENDPOINT_FLAGS = 0x01 | 0x04 | 0x08;
 /** The reference simulator's largest variable-length field (MAX_BUFFER). */
 export const MSSIM_MAX_BUFFER = 1024 * 1024;
 
+/** A TPM response as the mssim protocol returns it: u32 length, the response, u32 0. */
+export function mssimResponse(response: Uint8Array): Buffer {
+  const out = Buffer.allocUnsafe(8 + response.length);
+  out.writeUInt32BE(response.length, 0);
+  out.set(response, 4);
+  out.writeUInt32BE(0, 4 + response.length);
+  return out;
+}
+
 /** swtpm control-channel commands (CMD_*). */
 export const SWTPM_CMD = {
   GET_CAPABILITY: 0x01,

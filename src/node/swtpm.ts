@@ -12,6 +12,7 @@ import { FramingError, type Conn, type Step } from './connection.js';
 import type { TpmHost } from './host.js';
 import {
   MSSIM,
+  mssimResponse,
   PTM_BLOB_TYPE,
   PTM_CAP,
   PTM_RES,
@@ -129,11 +130,7 @@ export function swtpmSteps(host: SwtpmHost, options: { running?: boolean } = {})
       conn.reply(Buffer.from(response.buffer, response.byteOffset, response.byteLength));
       return true;
     }
-    const out = Buffer.allocUnsafe(8 + response.length);
-    out.writeUInt32BE(response.length, 0);
-    out.set(response, 4);
-    out.writeUInt32BE(0, 4 + response.length);
-    conn.reply(out);
+    conn.reply(mssimResponse(response));
     return true;
   };
 

@@ -43,9 +43,8 @@ export interface Profile {
 export const IMPLEMENTATION_DEFAULTS: { readonly [name: string]: number } = {
   MAX_LOADED_SESSIONS: 3,
   MIN_EVICT_OBJECTS: 7,
-  /** Persistent objects and NV counters that fit in NV (estimates, as Part 2 allows). */
+  /** Persistent objects that fit in NV (an estimate, as Part 2 allows). */
   MAX_EVICT_OBJECTS: 64,
-  MAX_NV_COUNTERS: 32,
   /** Octets of NV for indices, and of RAM for ORDERLY index data (the reference's NV_MEMORY_SIZE, RAM_INDEX_SPACE). */
   NV_MEMORY_SIZE: 16384,
   RAM_INDEX_SPACE: 512,
