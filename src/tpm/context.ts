@@ -9,6 +9,7 @@ import type { Codec } from '../wire/codec.js';
 import type { Writer } from '../wire/writer.js';
 import type { CommandDesc } from '../wire/descriptor.js';
 import type { Profile } from './profile.js';
+import type { PrimaryCache } from './object.js';
 import { cloneState } from './state/clone.js';
 import type { StateGroup, TpmState } from './state/types.js';
 
@@ -25,6 +26,8 @@ export interface Machine {
   state: TpmState;
   /** Response buffer reused by every command of this TPM (execute() is not re-entrant). */
   scratch?: Writer;
+  /** Primary objects already derived (not state: a cache keyed by seed and template). */
+  primaryCache?: PrimaryCache;
 }
 
 /** How a handle of this command was authorized (Part 1 "Authorization Roles"). */

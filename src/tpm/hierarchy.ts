@@ -131,3 +131,22 @@ export function flushOwnerNvIndices(ctx: CommandContext): void {
     if ((index.public.attributes & TPMA_NV.PLATFORMCREATE) === 0) deleteIndex(ctx, Number(handle));
   }
 }
+
+/**
+ * The proof of a hierarchy (Part 1 "Hierarchy Proofs"): phProof, shProof, ehProof, or the
+ * nullProof of this TPM Reset for TPM_RH_NULL.
+ */
+export function hierarchyProof(ctx: CommandContext, hierarchy: number): Uint8Array | undefined {
+  const proof = ctx.read('persistent').hierarchyProof;
+  switch (hierarchy) {
+    case TPM_RH.PLATFORM:
+      return proof?.platform;
+    case TPM_RH.OWNER:
+      return proof?.owner;
+    case TPM_RH.ENDORSEMENT:
+      return proof?.endorsement;
+    case TPM_RH.NULL:
+      return ctx.read('stateReset').nullProof;
+  }
+  return undefined;
+}

@@ -121,3 +121,27 @@ export function startupPcrChanges(profile: Profile, resume: boolean): number {
   }
   return n;
 }
+
+/**
+ * The digest of the selected PCRs' values, concatenated in selection order and PCR order
+ * (Part 1 "Selecting Multiple PCR"; the reference's PCRComputeCurrentDigest). PCRs that are
+ * not allocated are left out.
+ */
+export function pcrCompositeDigest(
+  hash: HashAlgorithm,
+  allocation: readonly PcrBankAllocation[],
+  clear: Readonly<StateClearState>,
+  pcrCount: number,
+  selections: readonly { hash: number; pcrSelect: Uint8Array }[],
+): Uint8Array {
+  const ctx = hash.create();
+  for (const sel of selections) {
+    const bank = clear.pcrValues[sel.hash];
+    for (let pcr = 0; pcr < Math.min(pcrCount, sel.pcrSelect.length * 8); pcr++) {
+      if (!((sel.pcrSelect[pcr >> 3] >> (pcr & 7)) & 1)) continue;
+      if (!bank || !isAllocated(allocation, sel.hash, pcr) || bank[pcr].length === 0) continue;
+      ctx.update(bank[pcr]);
+    }
+  }
+  return ctx.digest();
+}

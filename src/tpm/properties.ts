@@ -114,9 +114,19 @@ export function commandAttributes(desc: CommandDesc): number {
   return v >>> 0;
 }
 
-/** Commands that always need physical presence (Part 3: `+PP`); PP_Commands may add others later. */
-export function physicalPresenceRequired(code: number): boolean {
+/** Commands that always need physical presence: TPM2_PP_Commands (Part 3 "TPM2_PP_Commands"). */
+export function ppRequiredAlways(code: number): boolean {
   return code === TPM_CC.PP_Commands;
+}
+
+/** May the command be put on the PP list: a handle declared `+PP` (Part 3 "Physical Presence")? */
+export function ppCapable(desc: CommandDesc): boolean {
+  return desc.handles.some((h) => h.auth?.physicalPresence);
+}
+
+/** Does the command need physical presence when platformAuth authorizes it (the PP list)? */
+export function physicalPresenceRequired(code: number, ppCommands: readonly number[] | undefined): boolean {
+  return ppRequiredAlways(code) || (ppCommands?.includes(code) ?? false);
 }
 
 /** Permanent handles this TPM implements (Part 2 "TPM_RH"), in order. No ACT. */
@@ -225,17 +235,20 @@ export function variableProperties(profile: Profile, state: Pick<TpmState, 'pers
   if (c?.phEnableNV ?? true) startupClear |= TPMA_STARTUP_CLEAR.phEnableNV;
   if (state.volatile.orderlyStartup) startupClear |= TPMA_STARTUP_CLEAR.orderly;
   const loadedObjects = transientHandles(state).length;
+  const loadedSessions = Object.keys(state.volatile.sessions ?? {}).length;
+  const activeSessions = loadedSessions + Object.keys(state.volatile.savedSessions ?? {}).length;
+  const persistentObjects = Object.keys(state.persistent.objects ?? {}).length;
   const values: [number, number][] = [
     [TPM_PT.PERMANENT, permanent],
     [TPM_PT.STARTUP_CLEAR, startupClear],
     [TPM_PT.HR_NV_INDEX, nvHandles(state).length],
-    [TPM_PT.HR_LOADED, 0],
-    [TPM_PT.HR_LOADED_AVAIL, lim('MAX_LOADED_SESSIONS')],
-    [TPM_PT.HR_ACTIVE, 0],
-    [TPM_PT.HR_ACTIVE_AVAIL, lim('MAX_ACTIVE_SESSIONS')],
+    [TPM_PT.HR_LOADED, loadedSessions],
+    [TPM_PT.HR_LOADED_AVAIL, Math.max(0, lim('MAX_LOADED_SESSIONS') - loadedSessions)],
+    [TPM_PT.HR_ACTIVE, activeSessions],
+    [TPM_PT.HR_ACTIVE_AVAIL, Math.max(0, lim('MAX_ACTIVE_SESSIONS') - activeSessions)],
     [TPM_PT.HR_TRANSIENT_AVAIL, Math.max(0, lim('MAX_LOADED_OBJECTS') - loadedObjects)],
-    [TPM_PT.HR_PERSISTENT, 0],
-    [TPM_PT.HR_PERSISTENT_AVAIL, lim('MAX_EVICT_OBJECTS')],
+    [TPM_PT.HR_PERSISTENT, persistentObjects],
+    [TPM_PT.HR_PERSISTENT_AVAIL, Math.max(0, lim('MAX_EVICT_OBJECTS') - persistentObjects)],
     [TPM_PT.NV_COUNTERS, nvCounterCount(state)],
     [TPM_PT.NV_COUNTERS_AVAIL, nvCountersAvailable(profile, state.persistent)],
     [TPM_PT.ALGORITHM_SET, 0],

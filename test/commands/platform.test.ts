@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { createClient } from '../../src/client/client.js';
 import { inProcess } from '../../src/client/transport.js';
-import { TPM_RC } from '../../src/gen/constants.js';
+import { TPM_CAP, TPM_CC, TPM_RC, TPM_RH } from '../../src/gen/constants.js';
 import { createTpm, memoryStorage, type Storage } from '../../src/tpm/engine.js';
 import { rcOf, startedTpm } from '../helpers/tpm.js';
 
@@ -45,5 +45,27 @@ describe('platform behaviour', () => {
     tpm.powerOn(); // ignored when already on
     expect(await rcOf(client.run('GetRandom', { bytesRequested: 1 }))).toBe(TPM_RC.INITIALIZE);
     await client.startup();
+  });
+
+  it('physical presence: PP_Commands always needs it; commands it adds need it under platformAuth', async () => {
+    const { tpm, client } = await startedTpm();
+    const S1 = TPM_RC.S | 0x100;
+    const ppList = async () => (await client.run('GetCapability', { capability: TPM_CAP.PP_COMMANDS, property: 0, propertyCount: 64 })).capabilityData.data;
+    const setList = (codes: number[]) => ({ auth: TPM_RH.PLATFORM, setList: { commandCodes: codes }, clearList: { commandCodes: [] } });
+    expect(await rcOf(client.run('PP_Commands', setList([TPM_CC.ClockSet])))).toBe(TPM_RC.PP | S1);
+    tpm.setPhysicalPresence(true);
+    // ClockSet is declared +PP and goes on the list; GetRandom is not and is ignored.
+    await client.run('PP_Commands', setList([TPM_CC.ClockSet, TPM_CC.GetRandom]));
+    expect(await ppList()).toEqual({ commandCodes: [TPM_CC.ClockSet, TPM_CC.PP_Commands] });
+    tpm.setPhysicalPresence(false);
+    const clockSet = (auth: number) => client.run('ClockSet', { auth, newTime: 10_000_000n });
+    expect(await rcOf(clockSet(TPM_RH.PLATFORM))).toBe(TPM_RC.PP | S1);
+    // The owner authorizing needs no physical presence.
+    await clockSet(TPM_RH.OWNER);
+    tpm.setPhysicalPresence(true);
+    await client.run('ClockSet', { auth: TPM_RH.PLATFORM, newTime: 20_000_000n });
+    // PP_Commands cannot take itself off the list.
+    await client.run('PP_Commands', { auth: TPM_RH.PLATFORM, setList: { commandCodes: [] }, clearList: { commandCodes: [TPM_CC.ClockSet, TPM_CC.PP_Commands] } });
+    expect(await ppList()).toEqual({ commandCodes: [TPM_CC.PP_Commands] });
   });
 });

@@ -105,7 +105,11 @@ for (const protocol of ['mssim', 'swtpm'] as const) {
       await run('tpm2_startauthsession', '--policy-session', '-S', session);
       await run('tpm2_policycommandcode', '-S', session, '-L', policy, 'TPM2_CC_NV_ChangeAuth');
       await run('tpm2_changeauth', '-p', `session:${session}`, '-c', '0x150001B', 'new');
-      await run('tpm2_nvread', '0x150001B', '-C', '0x150001B', '-P', 'new', '-s', '0');
+      // The new auth works and the old one no longer does.
+      await run('tpm2_nvwrite', '0x150001B', '-C', '0x150001B', '-P', 'new', '-i', file('changed', 'abcdefgh'));
+      expect((await run('tpm2_nvread', '0x150001B', '-C', '0x150001B', '-P', 'new', '-s', '8')).toString()).toBe('abcdefgh');
+      const old = await tool(tcti, ['tpm2_nvread', '0x150001B', '-C', '0x150001B', '-P', 'old', '-s', '8']);
+      expect(old.code).not.toBe(0);
     });
   });
 }

@@ -3,6 +3,8 @@ import type { HandlerTable } from './handler.js';
 import { startupHandlers } from './09-startup/index.js';
 import { testingHandlers } from './10-testing/index.js';
 import { sessionHandlers } from './11-session/index.js';
+import { objectHandlers } from './12-object/index.js';
+import { miscManagementHandlers } from './26-misc-management/index.js';
 import { randomHandlers } from './16-random/index.js';
 import { sequenceHandlers } from './17-hash-hmac-sequences/index.js';
 import { pcrHandlers } from './22-pcr/index.js';
@@ -18,12 +20,14 @@ export const HANDLERS: HandlerTable = {
   ...startupHandlers,
   ...testingHandlers,
   ...sessionHandlers,
+  ...objectHandlers,
   ...randomHandlers,
   ...sequenceHandlers,
   ...pcrHandlers,
   ...policyHandlers,
   ...hierarchyHandlers,
   ...dictionaryAttackHandlers,
+  ...miscManagementHandlers,
   ...contextHandlers,
   ...clockHandlers,
   ...capabilityHandlers,

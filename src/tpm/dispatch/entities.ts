@@ -7,6 +7,8 @@ import { handleName } from '../../protocol/session.js';
 import type { CommandContext } from '../context.js';
 import { hierarchyEnabled, hierarchyPolicyOf } from '../hierarchy.js';
 import { nvAuthorizationRc, nvAuthPolicy, nvIndexOf, nvIsDaProtected, nvName } from '../nv.js';
+import { objectOf, sequenceOf } from '../object.js';
+import { TPMA_OBJECT } from '../../gen/constants.js';
 
 const EMPTY = new Uint8Array(0);
 
@@ -39,7 +41,12 @@ export function authValueOf(ctx: CommandContext, handle: number): Uint8Array | u
       return group > 0 ? ctx.read('stateClear').pcrAuthValues[group - 1] : EMPTY;
     }
     case TPM_HT.TRANSIENT:
-      return ctx.read('volatile').objects[handle]?.auth;
+    case TPM_HT.PERSISTENT: {
+      const seq = sequenceOf(ctx, handle);
+      if (seq) return seq.auth;
+      const o = objectOf(ctx, handle);
+      return o ? (o.sensitive?.authValue ?? EMPTY) : undefined;
+    }
     case TPM_HT.NV_INDEX:
       return nvIndexOf(ctx, handle)?.authValue;
   }
@@ -51,7 +58,9 @@ export function authValueOf(ctx: CommandContext, handle: number): Uint8Array | u
  * permanent handles; for sequence objects the Empty Buffer (they have no nameAlg).
  */
 export function nameOf(ctx: CommandContext, handle: number): Uint8Array {
-  if (handle >>> 24 === TPM_HT.TRANSIENT && ctx.read('volatile').objects[handle]) return EMPTY;
+  if (handle >>> 24 === TPM_HT.TRANSIENT && sequenceOf(ctx, handle)) return EMPTY;
+  const o = objectOf(ctx, handle);
+  if (o) return o.name;
   if (handle >>> 24 === TPM_HT.NV_INDEX) {
     const x = nvIndexOf(ctx, handle);
     if (x) return nvName(ctx, x.public);
@@ -68,6 +77,9 @@ export function authPolicyOf(ctx: CommandContext, handle: number): { hashAlg: nu
     return p && p.digest.length ? p : undefined;
   }
   if (handle >>> 24 === TPM_HT.NV_INDEX) return nvAuthPolicy(ctx, handle);
+  // Objects: policy is always available, an empty authPolicy then never matches (Part 1 "authPolicy").
+  const o = objectOf(ctx, handle);
+  if (o) return { hashAlg: o.public.nameAlg, digest: o.public.authPolicy };
   // Hierarchies: the policy TPM2_SetPrimaryPolicy set, if any.
   const hp = hierarchyPolicyOf(ctx, handle);
   if (hp) return hp.hashAlg !== TPM_ALG.NULL ? hp : undefined;
@@ -93,7 +105,8 @@ export function isDaProtected(ctx: CommandContext, handle: number): boolean {
   // lockoutAuth is the one permanent entity under DA protection (the reference's IsDAExempted).
   if (handle === TPM_RH.LOCKOUT) return true;
   if (handle >>> 24 === TPM_HT.NV_INDEX) return nvIsDaProtected(ctx, handle);
-  return false;
+  const o = objectOf(ctx, handle);
+  return !!o && (o.public.objectAttributes & TPMA_OBJECT.noDA) === 0;
 }
 
 /**
@@ -101,6 +114,24 @@ export function isDaProtected(ctx: CommandContext, handle: number): boolean {
  * for a policy session, its policy) may not authorize this command, else 0 (Part 1 "NV
  * Indices"; the reference's IsPolicySessionRequired and IsAuthValueAvailable).
  */
-export function authUnavailable(ctx: CommandContext, handle: number, kind: 'password' | 'hmac' | 'policy'): number {
-  return nvAuthorizationRc(ctx, handle, kind);
+export function authUnavailable(ctx: CommandContext, handle: number, kind: 'password' | 'hmac' | 'policy', role: 'USER' | 'ADMIN' | 'DUP'): number {
+  const o = objectOf(ctx, handle);
+  if (!o) {
+    if (kind !== 'policy' && role === 'DUP') return TPM_RC.AUTH_TYPE;
+    if (kind === 'policy' && sequenceOf(ctx, handle)) return TPM_RC.AUTH_UNAVAILABLE;
+    return nvAuthorizationRc(ctx, handle, kind);
+  }
+  if (kind === 'policy') return 0;
+  // The DUP role, and the ADMIN role of an object with adminWithPolicy, need a policy session;
+  // the USER role may use the authValue only with userWithAuth (the reference's IsPolicySessionRequired, IsAuthValueAvailable).
+  const a = o.public.objectAttributes;
+  if (role === 'DUP' || (role === 'ADMIN' && a & TPMA_OBJECT.adminWithPolicy)) return TPM_RC.AUTH_TYPE;
+  if (!o.sensitive) return TPM_RC.AUTH_UNAVAILABLE;
+  if (role === 'USER' && !(a & TPMA_OBJECT.userWithAuth)) return TPM_RC.AUTH_UNAVAILABLE;
+  return 0;
+}
+
+/** The hierarchy an object belongs to, for the hierarchy-enabled check of its handle. */
+export function objectHierarchy(ctx: CommandContext, handle: number): number | undefined {
+  return objectOf(ctx, handle)?.hierarchy;
 }

@@ -12,10 +12,11 @@ import { Writer } from '../../wire/writer.js';
 import { CommandContext, type Machine } from '../context.js';
 import { TpmFault, withHandle, withParameter, withSession } from '../errors.js';
 import type { HandlerTable } from '../commands/handler.js';
-import { authPolicyOf, authUnavailable, authValueOf, hierarchyCheck, isDaProtected, nameOf, trimTrailingZeros } from './entities.js';
+import { authPolicyOf, authUnavailable, authValueOf, hierarchyCheck, isDaProtected, nameOf, objectHierarchy, trimTrailingZeros } from './entities.js';
 import { nvIndexOf, nvPinAuthorizationFailed } from '../nv.js';
 import { daAuthorizationCheck, daAuthorizationFailed } from '../da.js';
 import type { HashAlgorithm } from '../../crypto/hash.js';
+import { physicalPresenceRequired } from '../properties.js';
 import { cpHash, rpHash, sessionHmac } from '../../protocol/session.js';
 import type { AuthSession } from '../state/types.js';
 
@@ -158,6 +159,10 @@ function run(machine: Machine, handlers: HandlerTable, command: Uint8Array, loca
   desc.handles.forEach((h, i) => {
     const v = handleValues[i];
     if (v >>> 24 === TPM_HT.TRANSIENT && !(v in ctx.read('volatile').objects)) reject(TPM_RC.REFERENCE_H0 + i);
+    if (v >>> 24 === TPM_HT.PERSISTENT && !ctx.read('persistent').objects?.[v]) reject(withHandle(TPM_RC.HANDLE, i + 1));
+    // An object of a disabled hierarchy cannot be used (Part 1 "Hierarchy Control").
+    const owner = objectHierarchy(ctx, v);
+    if (owner !== undefined && hierarchyCheck(ctx, owner)) reject(withHandle(TPM_RC.HIERARCHY, i + 1));
     // An NV index must be defined and its hierarchy enabled (the reference's NvIndexIsAccessible).
     if (v >>> 24 === TPM_HT.NV_INDEX && !nvIndexOf(ctx, v)) reject(withHandle(TPM_RC.HANDLE, i + 1));
     const hierarchy = hierarchyCheck(ctx, v);
@@ -192,13 +197,17 @@ function run(machine: Machine, handlers: HandlerTable, command: Uint8Array, loca
   });
 
   let cpHashes: Map<number, Uint8Array> | undefined;
-  authHandles.forEach(({ i }, k) => {
+  authHandles.forEach(({ h, i }, k) => {
     const s = sessions[k];
     const n = k + 1;
     const handle = handleValues[i];
     const authValue = authValueOf(ctx, handle);
     if (authValue === undefined) return reject(withHandle(TPM_RC.HANDLE, i + 1));
     const l = live[k];
+    // Physical presence: commands on the PP list need it when platformAuth authorizes (Part 1 "Physical Presence").
+    if (handle === TPM_RH.PLATFORM && physicalPresenceRequired(code, ctx.read('persistent').ppCommands) && !ctx.read('volatile').physicalPresence) {
+      reject(withSession(TPM_RC.PP, n));
+    }
     const daProtected = isDaProtected(ctx, handle);
     const lockout = daAuthorizationCheck(ctx, handle, daProtected);
     if (lockout) reject(lockout);
@@ -211,7 +220,8 @@ function run(machine: Machine, handlers: HandlerTable, command: Uint8Array, loca
     const kind = l.session ? (l.session.type === 'hmac' ? 'hmac' : 'policy') : 'password';
     ctx.authorizations[i] = { kind, session: n };
     // The authValue must be one this command may use (Part 1 "NV Indices": AUTHWRITE, AUTHREAD, PIN limits, ADMIN role).
-    const unavailable = authUnavailable(ctx, handle, kind);
+    const role = h.auth!.role;
+    const unavailable = authUnavailable(ctx, handle, kind, role);
     if (unavailable) reject(withSession(unavailable, n));
     if (!l.session) {
       if (!equalBytes(trimTrailingZeros(s.hmac), trimTrailingZeros(authValue))) fail();
@@ -232,6 +242,8 @@ function run(machine: Machine, handlers: HandlerTable, command: Uint8Array, loca
       const policy = authPolicyOf(ctx, handleValues[i]);
       if (!policy) reject(withSession(TPM_RC.AUTH_UNAVAILABLE, n));
       if (policy!.hashAlg !== l.session.hashAlg || !equalBytes(policy!.digest, l.session.policyDigest)) reject(withSession(TPM_RC.POLICY_FAIL, n));
+      // The ADMIN and DUP roles need a policy that names the command (Part 1 "Authorization Roles").
+      if (l.session.commandCode === undefined && role !== 'USER') reject(withSession(TPM_RC.POLICY_FAIL, n));
       // PolicyPassword: the authValue in the clear; PolicyAuthValue: an HMAC over it (Part 1 "Policy Session").
       if (l.session.isPasswordNeeded) {
         if (!equalBytes(trimTrailingZeros(s.hmac), trimTrailingZeros(authValue))) fail();

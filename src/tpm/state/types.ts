@@ -5,7 +5,7 @@
  * (volatile). Every record is serialisable; the snapshot format versions them.
  */
 import type { HashContext } from '../../crypto/hash.js';
-import type { TPMS_NV_PUBLIC } from '../../gen/types.js';
+import type { TPMS_NV_PUBLIC, TPMT_PUBLIC, TPMT_SENSITIVE } from '../../gen/types.js';
 
 /** A defined NV Index (Part 1 "NV Indices"); for ORDERLY indices attributes and data as last
  * written to NV (the live copies are in VolatileState.nvOrderly). */
@@ -14,6 +14,31 @@ export interface NvIndexRecord {
   authValue: Uint8Array;
   /** dataSize octets. */
   data: Uint8Array;
+}
+
+/**
+ * A key or data object (Part 1 "Object Structure Elements"), loaded or persistent. Records are
+ * frozen once made and never changed in place (a change makes a new record), so drafts share them.
+ */
+export interface ObjectRecord {
+  kind: 'object';
+  public: TPMT_PUBLIC;
+  /** The marshalled TPMT_PUBLIC the Name is computed over. */
+  publicBytes: Uint8Array;
+  /** Absent for public-only objects (TPM2_LoadExternal of a public area). */
+  sensitive: TPMT_SENSITIVE | null;
+  name: Uint8Array;
+  qualifiedName: Uint8Array;
+  /** TPM_RH_OWNER, TPM_RH_ENDORSEMENT, TPM_RH_PLATFORM or TPM_RH_NULL. */
+  hierarchy: number;
+  /** A primary object (TPM2_CreatePrimary). */
+  primary?: boolean;
+  /** Loaded by TPM2_LoadExternal (never persisted; Part 1 "External Objects"). */
+  external?: boolean;
+  /** A derivation parent (TPM2_CreateLoaded with a derivation parent's template). */
+  derivation?: boolean;
+  /** The persistent handle a persistent object answers to. */
+  evictHandle?: number;
 }
 
 /** One allocated PCR bank: the hash and the PCRs allocated in it (bit n = PCR n). */
@@ -104,6 +129,10 @@ export interface PersistentState {
   /** TPM2_ClearControl: TPM2_Clear is disabled (TPMA_PERMANENT.disableClear). */
   disableClear: boolean;
   da: DaState;
+  /** Commands added to the physical-presence list by TPM2_PP_Commands (PP_Commands itself is always on it). */
+  ppCommands?: number[];
+  /** Persistent objects by persistent handle (TPM2_EvictControl); absent before objects existed. */
+  objects?: { [handle: number]: ObjectRecord };
 }
 
 export interface StateResetState {
@@ -112,6 +141,8 @@ export interface StateResetState {
   /** The null hierarchy's seed and proof, new at every TPM Reset (Part 1 "Null Hierarchy"). */
   nullSeed: Uint8Array;
   nullProof: Uint8Array;
+  /** The last context sequence number given out by TPM2_ContextSave (Part 1 "Context Management"). */
+  contextCounter?: number;
 }
 
 export interface StateClearState {
@@ -190,12 +221,14 @@ export interface VolatileState {
   selfTested: boolean;
   /** Algorithms (TPM_ALG_ID) self-tested since _TPM_Init; absent: none (Part 1 "Self-Test Modes"). */
   tested?: number[];
-  /** Objects by handle (sequences for now). */
-  objects: { [handle: number]: SequenceObject };
+  /** Loaded transient objects and sequence objects by handle. */
+  objects: { [handle: number]: ObjectRecord | SequenceObject };
   /** RAM copies of ORDERLY NV Indices (attributes and data), by handle. */
   nvOrderly?: { [handle: number]: { attributes: number; data: Uint8Array } };
   /** Loaded authorization sessions by handle. */
   sessions?: { [handle: number]: AuthSession };
+  /** Saved (context-saved, not loaded) sessions: handle → the sequence of its only valid context. */
+  savedSessions?: { [handle: number]: number };
   /** _TPM_Hash_Start..End in progress: one context per allocated bank. */
   drtmHash: HashContext[] | null;
   /** TPM failure mode (only GetTestResult and GetCapability answer). */

@@ -28,12 +28,13 @@ export const StartAuthSession: Handler<'StartAuthSession'> = (ctx, input) => {
   const sessions = (volatile.sessions ??= {});
   const limit = ctx.profile.limits.MAX_LOADED_SESSIONS;
   const active = ctx.profile.limits.MAX_ACTIVE_SESSIONS;
+  const saved = Object.keys(volatile.savedSessions ?? {});
   const loaded = Object.keys(sessions).length;
-  if (loaded >= active) throw tpmError(TPM_RC.SESSION_HANDLES);
+  if (loaded + saved.length >= active) throw tpmError(TPM_RC.SESSION_HANDLES);
   if (loaded >= limit) throw tpmError(TPM_RC.SESSION_MEMORY);
   const range = sessionType === TPM_SE.HMAC ? TPM_HC.HMAC_SESSION_FIRST : TPM_HC.POLICY_SESSION_FIRST;
   let slot = 0;
-  const used = new Set(Object.keys(sessions).map((h) => Number(h) & 0xffffff));
+  const used = new Set([...Object.keys(sessions), ...saved].map((h) => Number(h) & 0xffffff));
   while (used.has(slot)) slot++;
   const handle = (range + slot) >>> 0;
 

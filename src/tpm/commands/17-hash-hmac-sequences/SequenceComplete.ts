@@ -1,5 +1,7 @@
 import { TPM_RC } from '../../../gen/constants.js';
 import { tpmError } from '../../errors.js';
+import { sequenceOf } from '../../object.js';
+import type { SequenceObject } from '../../state/types.js';
 import type { Handler } from '../handler.js';
 import { hashCheckTicket, nullHashCheckTicket, ticketSafe } from './ticket.js';
 
@@ -10,10 +12,10 @@ import { hashCheckTicket, nullHashCheckTicket, ticketSafe } from './ticket.js';
  * sequence is TPM_RC_MODE on handle 1.
  */
 export const SequenceComplete: Handler<'SequenceComplete'> = (ctx, { sequenceHandle, buffer, hierarchy }) => {
-  const found = ctx.read('volatile').objects[sequenceHandle];
+  const found = sequenceOf(ctx, sequenceHandle);
   if (!found || found.kind === 'event') throw tpmError(TPM_RC.MODE, 'not a hash or HMAC sequence').at('sequenceHandle');
   const v = ctx.write('volatile');
-  const seq = v.objects[sequenceHandle];
+  const seq = v.objects[sequenceHandle] as SequenceObject;
   delete v.objects[sequenceHandle];
   const result = seq.contexts[0].update(buffer).digest();
   if (seq.kind !== 'hash') return { result, validation: nullHashCheckTicket() };

@@ -1,5 +1,6 @@
 import { TPM_RC } from '../../../gen/constants.js';
 import { tpmError } from '../../errors.js';
+import { sequenceOf, writableSequence } from '../../object.js';
 import type { Handler } from '../handler.js';
 
 /**
@@ -8,8 +9,8 @@ import type { Handler } from '../handler.js';
  * is TPM_RC_MODE on handle 1.
  */
 export const SequenceUpdate: Handler<'SequenceUpdate'> = (ctx, { sequenceHandle, buffer }) => {
-  if (!ctx.read('volatile').objects[sequenceHandle]) throw tpmError(TPM_RC.MODE, 'not a sequence object').at('sequenceHandle');
-  const seq = ctx.write('volatile').objects[sequenceHandle];
+  if (!sequenceOf(ctx, sequenceHandle)) throw tpmError(TPM_RC.MODE, 'not a sequence object').at('sequenceHandle');
+  const seq = writableSequence(ctx, sequenceHandle);
   if (seq.kind === 'hash' && seq.firstBlock === null) seq.firstBlock = buffer.slice(0, 4);
   for (const c of seq.contexts) c.update(buffer);
   return {};

@@ -11,6 +11,7 @@ import type { TPMT_TK_HASHCHECK } from '../../../gen/types.js';
 import type { CommandContext } from '../../context.js';
 import { tpmError } from '../../errors.js';
 import { contextHash } from '../../properties.js';
+import { hierarchyProof } from '../../hierarchy.js';
 
 /** The ticket that says nothing: hierarchy TPM_RH_NULL and an empty digest. */
 export function nullHashCheckTicket(): TPMT_TK_HASHCHECK {
@@ -26,17 +27,9 @@ export function ticketSafe(firstBlock: Uint8Array): boolean {
 
 /** The hierarchy's proof value (Part 1 "Hierarchy Proofs"). */
 function proofOf(ctx: CommandContext, hierarchy: number): Uint8Array {
-  const proof = ctx.read('persistent').hierarchyProof;
-  if (!proof) throw tpmError(TPM_RC.FAILURE, 'this TPM state has no hierarchy proofs');
-  switch (hierarchy) {
-    case TPM_RH.PLATFORM:
-      return proof.platform;
-    case TPM_RH.OWNER:
-      return proof.owner;
-    case TPM_RH.ENDORSEMENT:
-      return proof.endorsement;
-  }
-  throw tpmError(TPM_RC.HIERARCHY, `no proof for hierarchy 0x${hierarchy.toString(16)}`);
+  const proof = hierarchy === TPM_RH.NULL ? undefined : hierarchyProof(ctx, hierarchy);
+  if (!proof) throw tpmError(TPM_RC.HIERARCHY, `no proof for hierarchy 0x${hierarchy.toString(16)}`);
+  return proof;
 }
 
 /** A hash-check ticket for `digest` (of hashAlg) in `hierarchy`; TPM_RH_NULL gives the NULL ticket. */

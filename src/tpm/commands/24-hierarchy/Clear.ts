@@ -1,7 +1,8 @@
-import { TPM_RC } from '../../../gen/constants.js';
+import { TPM_RC, TPM_RH } from '../../../gen/constants.js';
 import { initialDaState } from '../../da.js';
 import { tpmError } from '../../errors.js';
 import { flushOwnerNvIndices, newSecret, noPolicy } from '../../hierarchy.js';
+import { flushObjectsOf } from '../../object.js';
 import { countPcrChange } from '../../pcr.js';
 import type { Handler } from '../handler.js';
 import { requireEnabled } from './enabled.js';
@@ -12,7 +13,7 @@ import { requireEnabled } from './enabled.js';
  * lockoutAuth and their policies empty; owner-created NV indices deleted; the DA parameters as
  * manufactured (the reference's DAPreInstall_Init); Clock, resetCount and restartCount zero
  * with safe YES; PCR authValues empty; pcrUpdateCounter incremented. Owner and endorsement
- * objects would be flushed; none exist yet.
+ * objects are flushed, loaded and persistent.
  */
 export const Clear: Handler<'Clear'> = (ctx, { authHandle }) => {
   requireEnabled(ctx, 'authHandle', authHandle);
@@ -21,6 +22,8 @@ export const Clear: Handler<'Clear'> = (ctx, { authHandle }) => {
   clear.shEnable = true;
   clear.ehEnable = true;
   flushOwnerNvIndices(ctx);
+  flushObjectsOf(ctx, TPM_RH.OWNER, true);
+  flushObjectsOf(ctx, TPM_RH.ENDORSEMENT, true);
   const p = ctx.write('persistent');
   p.seeds.owner = newSecret(ctx.profile, ctx.rng);
   p.hierarchyProof.owner = newSecret(ctx.profile, ctx.rng);

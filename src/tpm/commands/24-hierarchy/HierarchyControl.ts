@@ -1,5 +1,6 @@
 import { TPM_RC, TPM_RH, LOGIC_VALUES } from '../../../gen/constants.js';
 import { tpmError } from '../../errors.js';
+import { flushObjectsOf } from '../../object.js';
 import type { Handler } from '../handler.js';
 import { requireEnabled } from './enabled.js';
 
@@ -36,5 +37,7 @@ export const HierarchyControl: Handler<'HierarchyControl'> = (ctx, { authHandle,
       throw tpmError(TPM_RC.VALUE).at('enable');
   }
   if (clear[key] !== set) ctx.write('stateClear')[key] = set;
+  // Disabling a hierarchy flushes its loaded objects (Part 3 "TPM2_HierarchyControl").
+  if (!set && key !== 'phEnableNV') flushObjectsOf(ctx, enable, false);
   return {};
 };

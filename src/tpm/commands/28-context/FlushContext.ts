@@ -2,7 +2,7 @@ import { TPM_HT, TPM_RC } from '../../../gen/constants.js';
 import { tpmError } from '../../errors.js';
 import type { Handler } from '../handler.js';
 
-/** TPM2_FlushContext (Part 3 "TPM2_FlushContext"): removes a loaded object or session. */
+/** TPM2_FlushContext (Part 3 "TPM2_FlushContext"): removes a loaded object or a loaded or saved session. */
 export const FlushContext: Handler<'FlushContext'> = (ctx, { flushHandle }) => {
   const type = flushHandle >>> 24;
   if (type === TPM_HT.TRANSIENT) {
@@ -11,9 +11,15 @@ export const FlushContext: Handler<'FlushContext'> = (ctx, { flushHandle }) => {
     return {};
   }
   if (type === TPM_HT.HMAC_SESSION || type === TPM_HT.POLICY_SESSION) {
-    if (!ctx.read('volatile').sessions?.[flushHandle]) throw tpmError(TPM_RC.HANDLE).at('flushHandle');
-    delete ctx.write('volatile').sessions![flushHandle];
-    return {};
+    const v = ctx.read('volatile');
+    if (v.sessions?.[flushHandle]) {
+      delete ctx.write('volatile').sessions![flushHandle];
+      return {};
+    }
+    if (v.savedSessions?.[flushHandle] !== undefined) {
+      delete ctx.write('volatile').savedSessions![flushHandle];
+      return {};
+    }
   }
   throw tpmError(TPM_RC.HANDLE).at('flushHandle');
 };

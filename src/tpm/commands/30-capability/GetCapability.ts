@@ -62,16 +62,23 @@ export const GetCapability: Handler<'GetCapability'> = (ctx, { capability, prope
         case TPM_HT.NV_INDEX:
           handles = nvHandles({ persistent: ctx.read('persistent') });
           break;
-        // No loaded or saved sessions, or persistent objects yet.
         case TPM_HT.LOADED_SESSION:
+          handles = Object.keys(ctx.read('volatile').sessions ?? {}).map(Number).sort((a, b) => (a & 0xffffff) - (b & 0xffffff));
+          break;
         case TPM_HT.SAVED_SESSION:
+          handles = Object.keys(ctx.read('volatile').savedSessions ?? {}).map(Number).sort((a, b) => (a & 0xffffff) - (b & 0xffffff));
+          break;
         case TPM_HT.PERSISTENT:
-          handles = [];
+          handles = Object.keys(ctx.read('persistent').objects ?? {}).map(Number).sort((a, b) => a - b);
           break;
         default:
           throw tpmError(TPM_RC.HANDLE, `no handles of type 0x${(property >>> 24).toString(16)}`).at('property');
       }
-      const r = page(handles, ident, property, propertyCount, limits.MAX_CAP_HANDLES);
+      // Sessions are listed by their slot (the low 24 bits), whatever their type (HMAC or policy).
+      const isSessions = property >>> 24 === TPM_HT.LOADED_SESSION || property >>> 24 === TPM_HT.SAVED_SESSION;
+      const r = isSessions
+        ? page(handles, (h) => h & 0xffffff, property & 0xffffff, propertyCount, limits.MAX_CAP_HANDLES)
+        : page(handles, ident, property, propertyCount, limits.MAX_CAP_HANDLES);
       result = r;
       data = { handle: r.list };
       break;
@@ -84,7 +91,8 @@ export const GetCapability: Handler<'GetCapability'> = (ctx, { capability, prope
       break;
     }
     case TPM_CAP.PP_COMMANDS: {
-      const codes = [...profile.commands.keys()].filter(physicalPresenceRequired).sort((a, b) => a - b);
+      const pp = ctx.read('persistent').ppCommands;
+      const codes = [...profile.commands.keys()].filter((c) => physicalPresenceRequired(c, pp)).sort((a, b) => a - b);
       const r = page(codes, ident, property, propertyCount, limits.MAX_CAP_CC);
       result = r;
       data = { commandCodes: r.list };

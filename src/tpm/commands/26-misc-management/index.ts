@@ -1,0 +1,5 @@
+import type { HandlerTable } from '../handler.js';
+import { PP_Commands } from './PP_Commands.js';
+
+/** Part 3 "Miscellaneous Management Functions". */
+export const miscManagementHandlers: HandlerTable = { PP_Commands };
