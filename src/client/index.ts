@@ -2,3 +2,4 @@ export { createClient, passwordSession, type Client, type RunOptions, type Autho
 export { AuthSessionHandle, type SessionType } from './session.js';
 export { inProcess, type Transport } from './transport.js';
 export { TpmError, decodeRc, type DecodedRc } from './errors.js';
+export * from './templates.js';
