@@ -4,15 +4,15 @@
  * consistency checks, key generation (from the RNG, or for primaries from the hierarchy seed),
  * and slots.
  */
-import { bytesEqual, bytesToHex, u32be } from '../crypto/bytes.js';
+import { bigintToBytes, bytesEqual, bytesToBigint, bytesToHex, u32be } from '../crypto/bytes.js';
 import type { Drbg, Rng } from '../crypto/drbg.js';
 import { createDrbg } from '../crypto/drbg.js';
 import { eccGenerateKey, eccPointIsValid, eccPublicFromPrivate, eccToBytes } from '../crypto/ecc.js';
 import type { HashAlgorithm } from '../crypto/hash.js';
 import { kdfa } from '../crypto/kdf.js';
-import { hmac } from '../crypto/hmac.js';
-import { cfbDecrypt, cfbEncrypt } from '../crypto/symmetric.js';
-import { bigintToBytes, bytesToBigint } from '../crypto/bytes.js';
+import { guard } from '../protocol/errors.js';
+import { objectName as protocolObjectName, qualifiedName as protocolQualifiedName } from '../protocol/keys.js';
+import { privateToSensitive, sensitiveToPrivate, type OuterWrap } from '../protocol/protection.js';
 import { rsaGenerateKey } from '../crypto/rsa.js';
 import { TPM_ALG, TPM_HT, TPM_RC, TPM_RH, TPMA_OBJECT } from '../gen/constants.js';
 import type {
@@ -92,27 +92,12 @@ export function marshalPublic(ctx: CommandContext, pub: TPMT_PUBLIC): Uint8Array
   return ctx.codec.encode('TPMT_PUBLIC', pub);
 }
 
-/** nameAlg ‖ H_nameAlg(publicArea); the Empty Buffer for nameAlg TPM_ALG_NULL. */
-export function objectName(hash: HashAlgorithm | undefined, nameAlg: number, publicBytes: Uint8Array): Uint8Array {
-  if (nameAlg === TPM_ALG.NULL || !hash) return EMPTY;
-  const d = hash.digest(publicBytes);
-  const out = new Uint8Array(2 + d.length);
-  out[0] = nameAlg >> 8;
-  out[1] = nameAlg & 0xff;
-  out.set(d, 2);
-  return out;
-}
+/** nameAlg ‖ H_nameAlg(publicArea); the Empty Buffer for nameAlg TPM_ALG_NULL (src/protocol/keys.ts). */
+export const objectName = (nameAlg: number, publicBytes: Uint8Array): Uint8Array => protocolObjectName(publicBytes, nameAlg);
 
 /** QN = nameAlg ‖ H_nameAlg(parentQN ‖ Name); a hierarchy's QN is its handle. */
-export function qualifiedName(hash: HashAlgorithm | undefined, nameAlg: number, parentQN: Uint8Array, name: Uint8Array): Uint8Array {
-  if (nameAlg === TPM_ALG.NULL || !hash) return name;
-  const d = hash.digest(parentQN, name);
-  const out = new Uint8Array(2 + d.length);
-  out[0] = nameAlg >> 8;
-  out[1] = nameAlg & 0xff;
-  out.set(d, 2);
-  return out;
-}
+export const qualifiedName = (nameAlg: number, parentQN: Uint8Array, name: Uint8Array): Uint8Array =>
+  nameAlg === TPM_ALG.NULL ? name : protocolQualifiedName(parentQN, name, nameAlg);
 
 /** The hierarchy handle's own Qualified Name. */
 export const hierarchyQN = (hierarchy: number): Uint8Array => handleName(hierarchy);
@@ -127,15 +112,14 @@ export function makeRecord(
   flags: Pick<ObjectRecord, 'primary' | 'external' | 'evictHandle'> = {},
   publicBytes: Uint8Array = marshalPublic(ctx, pub),
 ): ObjectRecord {
-  const hash = ctx.crypto.hash(pub.nameAlg);
-  const name = objectName(hash, pub.nameAlg, publicBytes);
+  const name = objectName(pub.nameAlg, publicBytes);
   const record: ObjectRecord = {
     kind: 'object',
     public: pub,
     publicBytes,
     sensitive,
     name,
-    qualifiedName: flags.external ? name : qualifiedName(hash, pub.nameAlg, parentQN, name),
+    qualifiedName: flags.external ? name : qualifiedName(pub.nameAlg, parentQN, name),
     hierarchy,
     ...flags,
   };
@@ -511,7 +495,7 @@ export function createPrimaryCache(limit = 32): PrimaryCache {
 /** Derives a primary object from a hierarchy seed, through the machine's cache. */
 export function generatePrimary(ctx: CommandContext, seed: Uint8Array, template: TPMT_PUBLIC, create: TPMS_SENSITIVE_CREATE, authValue: Uint8Array): GeneratedObject {
   const hash = ctx.crypto.hash(template.nameAlg)!;
-  const templateName = objectName(hash, template.nameAlg, marshalPublic(ctx, template));
+  const templateName = objectName(template.nameAlg, marshalPublic(ctx, template));
   const entropy = primaryEntropy(hash, seed, templateName, create.data);
   const cache = (ctx.machine.primaryCache ??= createPrimaryCache());
   const key = bytesToHex(entropy);
@@ -565,55 +549,24 @@ export const handleBytes = (handle: number): Uint8Array => u32be(handle);
 // ---------------------------------------------------------------------------------------------
 // The private area under a storage parent (Part 1 "Protected Storage": outer wrap with an IV)
 
-/** TPM2B(TPMT_SENSITIVE) with the authValue padded to the nameAlg digest, as the reference marshals it. */
-export function marshalSensitive(ctx: CommandContext, sensitive: TPMT_SENSITIVE, nameAlg: number): Uint8Array {
+/** The outer wrap a storage parent gives its children (Part 1 "Protected Storage"). */
+function storageWrap(parent: ObjectRecord, name: Uint8Array): OuterWrap {
+  return { nameAlg: parent.public.nameAlg, symmetric: parentSymmetric(parent), seed: parent.sensitive!.seedValue, name };
+}
+
+/** The sensitive area with its authValue padded to the nameAlg digest, as the reference marshals it. */
+function paddedSensitive(ctx: CommandContext, sensitive: TPMT_SENSITIVE, nameAlg: number): TPMT_SENSITIVE {
   const size = ctx.crypto.hash(nameAlg)?.digestSize ?? 0;
-  const authValue = sensitive.authValue.length < size ? padRight(sensitive.authValue, size) : sensitive.authValue;
-  const body = ctx.codec.encode('TPMT_SENSITIVE', { ...sensitive, authValue });
-  const out = new Uint8Array(2 + body.length);
-  out[0] = body.length >> 8;
-  out[1] = body.length & 0xff;
-  out.set(body, 2);
-  return out;
-}
-
-function padRight(v: Uint8Array, n: number): Uint8Array {
-  const out = new Uint8Array(n);
-  out.set(v);
-  return out;
-}
-
-interface StorageKeys {
-  hash: HashAlgorithm;
-  cipher: ReturnType<CommandContext['crypto']['cipher']>;
-  hmacKey: Uint8Array;
-}
-
-/** symKey = KDFa(parent nameAlg, seedValue, "STORAGE", Name, ∅, keyBits); HMAC key = KDFa(…, "INTEGRITY", ∅, ∅, digest bits). */
-function storageKeys(ctx: CommandContext, parent: ObjectRecord, name: Uint8Array): StorageKeys {
-  const hash = ctx.crypto.hash(parent.public.nameAlg)!;
-  const sym = parentSymmetric(parent);
-  const seed = parent.sensitive!.seedValue;
-  const symKey = kdfa(hash, seed, 'STORAGE', name, EMPTY, sym.keyBits ?? 0);
-  const hmacKey = kdfa(hash, seed, 'INTEGRITY', EMPTY, EMPTY, hash.digestSize * 8);
-  return { hash, cipher: ctx.crypto.cipher(sym.algorithm, symKey), hmacKey };
+  if (sensitive.authValue.length >= size) return sensitive;
+  const authValue = new Uint8Array(size);
+  authValue.set(sensitive.authValue);
+  return { ...sensitive, authValue };
 }
 
 /** TPM2B_PRIVATE of an object under a storage parent: TPM2B(outerHMAC) ‖ TPM2B(iv) ‖ CFB(TPM2B(sensitive)). */
 export function wrapPrivate(ctx: CommandContext, parent: ObjectRecord, name: Uint8Array, sensitive: TPMT_SENSITIVE, nameAlg: number): Uint8Array {
-  const { hash, cipher, hmacKey } = storageKeys(ctx, parent, name);
-  const iv = ctx.rng.bytes(cipher.blockSize);
-  const enc = cfbEncrypt(cipher, iv, marshalSensitive(ctx, sensitive, nameAlg));
-  const ivAndData = new Uint8Array(2 + iv.length + enc.length);
-  ivAndData[1] = iv.length;
-  ivAndData.set(iv, 2);
-  ivAndData.set(enc, 2 + iv.length);
-  const mac = hmac(hash, hmacKey, ivAndData, name);
-  const out = new Uint8Array(2 + mac.length + ivAndData.length);
-  out[1] = mac.length;
-  out.set(mac, 2);
-  out.set(ivAndData, 2 + mac.length);
-  return out;
+  const iv = ctx.rng.bytes(ctx.crypto.symmetricBlockSize(parentSymmetric(parent).algorithm) ?? 16);
+  return sensitiveToPrivate(storageWrap(parent, name), paddedSensitive(ctx, sensitive, nameAlg), iv);
 }
 
 /**
@@ -622,22 +575,13 @@ export function wrapPrivate(ctx: CommandContext, parent: ObjectRecord, name: Uin
  * TPM_RC_SENSITIVE when the decrypted area does not unmarshal. Errors are on `field`.
  */
 export function unwrapPrivate(ctx: CommandContext, parent: ObjectRecord, name: Uint8Array, blob: Uint8Array, field: string): TPMT_SENSITIVE {
-  const { hash, cipher, hmacKey } = storageKeys(ctx, parent, name);
-  if (blob.length < 2) fail(TPM_RC.INSUFFICIENT, field, 'private area too short');
-  const macSize = (blob[0] << 8) | blob[1];
-  if (2 + macSize > blob.length) fail(TPM_RC.INSUFFICIENT, field, 'private area too short');
-  if (macSize > 64) fail(TPM_RC.SIZE, field, 'integrity value too large');
-  const mac = blob.subarray(2, 2 + macSize);
-  const rest = blob.subarray(2 + macSize);
-  if (!bytesEqual(mac, hmac(hash, hmacKey, rest, name))) fail(TPM_RC.INTEGRITY, field, 'private area integrity check failed');
-  if (rest.length < 2) fail(TPM_RC.INSUFFICIENT, field, 'no IV');
-  const ivSize = (rest[0] << 8) | rest[1];
-  if (ivSize !== cipher.blockSize || 2 + ivSize > rest.length) fail(TPM_RC.VALUE, field, 'IV size is not the block size');
-  const plain = cfbDecrypt(cipher, rest.subarray(2, 2 + ivSize), rest.subarray(2 + ivSize));
-  if (plain.length < 2 || ((plain[0] << 8) | plain[1]) + 2 !== plain.length) fail(TPM_RC.SENSITIVE, field, 'sensitive area size is wrong');
-  try {
-    return ctx.codec.decode<TPMT_SENSITIVE>('TPMT_SENSITIVE', plain.subarray(2));
-  } catch {
-    return fail(TPM_RC.SENSITIVE, field, 'sensitive area does not unmarshal');
-  }
+  const sensitive = guard(() => privateToSensitive(storageWrap(parent, name), blob, true, ctx.codec), field);
+  // Stored with its padding; comparisons trim trailing zeros.
+  return { ...sensitive, authValue: trimZeros(sensitive.authValue) };
+}
+
+function trimZeros(v: Uint8Array): Uint8Array {
+  let n = v.length;
+  while (n > 0 && v[n - 1] === 0) n--;
+  return v.subarray(0, n);
 }

@@ -10,7 +10,8 @@ import type { CommandDesc } from '../../wire/descriptor.js';
 import { Reader } from '../../wire/reader.js';
 import { Writer } from '../../wire/writer.js';
 import { CommandContext, type Machine } from '../context.js';
-import { TpmFault, withHandle, withParameter, withSession } from '../errors.js';
+import { ProtocolError } from '../../protocol/errors.js';
+import { TpmFault, tpmError, withHandle, withParameter, withSession } from '../errors.js';
 import type { HandlerTable } from '../commands/handler.js';
 import { authPolicyOf, authUnavailable, authValueOf, hierarchyCheck, isDaProtected, nameOf, objectHierarchy, trimTrailingZeros } from './entities.js';
 import { nvIndexOf, nvPinAuthorizationFailed } from '../nv.js';
@@ -269,6 +270,8 @@ function run(machine: Machine, handlers: HandlerTable, command: Uint8Array, loca
     output = (handler as (c: CommandContext, i: unknown) => Record<string, unknown>)(ctx, input) ?? {};
   } catch (e) {
     if (e instanceof TpmFault) reject(faultCode(desc, e));
+    // Shared key-protection and signature code reports its TPM_RC (src/protocol/errors.ts).
+    if (e instanceof ProtocolError) reject(faultCode(desc, e.field ? tpmError(e.rc).at(e.field) : tpmError(e.rc)));
     throw e;
   }
 

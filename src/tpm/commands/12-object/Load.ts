@@ -16,7 +16,7 @@ export const Load: Handler<'Load'> = (ctx, { parentHandle, inPrivate, inPublic }
   const hash = ctx.crypto.hash(pub.nameAlg);
   if (pub.nameAlg === TPM_ALG.NULL || !hash) throw tpmError(TPM_RC.HASH).at('inPublic');
   const publicBytes = marshalPublic(ctx, pub);
-  const name = objectName(hash, pub.nameAlg, publicBytes);
+  const name = objectName(pub.nameAlg, publicBytes);
   const sensitive = unwrapPrivate(ctx, parent, name, inPrivate, 'inPrivate');
   // The reference's ObjectLoad: the seedValue fits the nameAlg, the attributes hold under this parent,
   // and a sensitive area not made by this TPM under a fixedTPM parent matches its public area.
