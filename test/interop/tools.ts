@@ -31,7 +31,10 @@ export const HAVE_TPM2_TOOLS =
 /** swtpm with a socket interface (Debian: swtpm, swtpm-tools). */
 export const HAVE_SWTPM = onPath('swtpm') && onPath('swtpm_ioctl');
 
-export const INSTALL_HINT = 'apt-get install -y tpm2-tools libtss2-tcti-mssim0 libtss2-tcti-swtpm0 swtpm swtpm-tools';
+/** openssl (Debian: openssl), to check signatures of keys the tools export as PEM. */
+export const HAVE_OPENSSL = onPath('openssl');
+
+export const INSTALL_HINT = 'apt-get install -y tpm2-tools libtss2-tcti-mssim0 libtss2-tcti-swtpm0 swtpm swtpm-tools openssl';
 
 const IMPLEMENTED = new Set([...createTpm().profile.commands.values()].map((d) => d.name));
 /** Are all these commands implemented by the engine (so the tool using them can work)? */
