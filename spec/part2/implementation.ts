@@ -17,6 +17,7 @@ export const limits = defineLimits([
   { name: 'PCR_SELECT_MIN', value: '(PLATFORM_PCR + 7) / 8', description: 'minimum octets in a PCR bit map (VendorSpecific "Defines for Implementation Values")' },
   { name: 'MAX_ACTIVE_SESSIONS', value: 64, description: 'simultaneously active sessions; bounds HMAC_SESSION_LAST/POLICY_SESSION_LAST (VendorSpecific "Defines for Implementation Values"; reference TpmProfile_Misc.h)' },
   { name: 'MAX_LOADED_OBJECTS', value: 3, description: 'simultaneously loaded objects; bounds TRANSIENT_LAST (VendorSpecific "Defines for Implementation Values"; reference TpmProfile_Misc.h)' },
+  { name: 'MAX_LOADED_SESSIONS', value: 3, description: 'simultaneously loaded sessions (TPM_PT_HR_LOADED_MIN) (VendorSpecific "Defines for Implementation Values"; reference TpmProfile_Misc.h)' },
   { name: 'HASH_COUNT', value: 5, description: 'number of implemented hash algorithms: SHA1, SHA256, SHA384, SHA512, SM3_256 (reference TpmAlgorithmDefines.h: sum of ALG_<hash>)' },
   { name: 'SHA1_DIGEST_SIZE', value: 20, description: 'Algorithm Registry "Defines for SHA1 Hash Values"' },
   { name: 'SHA1_BLOCK_SIZE', value: 64, description: 'Algorithm Registry "Defines for SHA1 Hash Values"' },

@@ -19,6 +19,6 @@ export const tcm2: ProfileSpec = {
   rsaKeyBits: [],
   pcr: { count: 24, banks: ['TPM_ALG_SM3_256'], attributes: PC_CLIENT_PCRS, startupLocalityPcr: 0 },
   commands: 'all',
-  limits: { MAX_LOADED_OBJECTS: 64, MAX_ACTIVE_SESSIONS: 64 },
+  limits: { MAX_LOADED_OBJECTS: 64, MAX_LOADED_SESSIONS: 64, MAX_ACTIVE_SESSIONS: 128 },
   vendor: { manufacturer: 'VTCM', vendorString: 'vtpm TCM 2.0', vendorTpmType: 1, firmwareVersion: [0x20261123, 0x00010000] },
 };

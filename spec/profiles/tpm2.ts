@@ -24,7 +24,7 @@ export const tpm2: ProfileSpec = {
   rsaKeyBits: [1024, 2048, 3072, 4096],
   pcr: { count: 24, banks: ['TPM_ALG_SHA1', 'TPM_ALG_SHA256'], attributes: PC_CLIENT_PCRS, startupLocalityPcr: 0 },
   commands: 'all',
-  limits: { MAX_LOADED_OBJECTS: 64, MAX_ACTIVE_SESSIONS: 64 },
+  limits: { MAX_LOADED_OBJECTS: 64, MAX_LOADED_SESSIONS: 64, MAX_ACTIVE_SESSIONS: 128 },
   vendor: { manufacturer: 'VTPM', vendorString: 'vtpm TPM 2.0', vendorTpmType: 1, firmwareVersion: [0x20261123, 0x00010000] },
 };
 
@@ -33,5 +33,5 @@ export const pcClient: ProfileSpec = {
   ...tpm2,
   name: 'pc-client',
   description: 'TPM 2.0 PC Client minimums: 3 transient objects, 3 loaded sessions',
-  limits: { MAX_LOADED_OBJECTS: 3, MAX_ACTIVE_SESSIONS: 64 },
+  limits: { MAX_LOADED_OBJECTS: 3, MAX_LOADED_SESSIONS: 3, MAX_ACTIVE_SESSIONS: 64 },
 };

@@ -42,7 +42,7 @@ export const PROFILE_SPECS: { readonly [name: string]: ProfileSpec } = /* @__PUR
       startupLocalityPcr: 0,
     },
     commands: "all",
-    limits: { MAX_LOADED_OBJECTS: 64, MAX_ACTIVE_SESSIONS: 64 },
+    limits: { MAX_LOADED_OBJECTS: 64, MAX_LOADED_SESSIONS: 64, MAX_ACTIVE_SESSIONS: 128 },
     vendor: { manufacturer: "VTPM", vendorString: "vtpm TPM 2.0", vendorTpmType: 1, firmwareVersion: [0x20261123, 65536] },
   },
   tcm2: {
@@ -84,7 +84,7 @@ export const PROFILE_SPECS: { readonly [name: string]: ProfileSpec } = /* @__PUR
       startupLocalityPcr: 0,
     },
     commands: "all",
-    limits: { MAX_LOADED_OBJECTS: 64, MAX_ACTIVE_SESSIONS: 64 },
+    limits: { MAX_LOADED_OBJECTS: 64, MAX_LOADED_SESSIONS: 64, MAX_ACTIVE_SESSIONS: 128 },
     vendor: { manufacturer: "VTCM", vendorString: "vtpm TCM 2.0", vendorTpmType: 1, firmwareVersion: [0x20261123, 65536] },
   },
   "pc-client": {
@@ -126,7 +126,7 @@ export const PROFILE_SPECS: { readonly [name: string]: ProfileSpec } = /* @__PUR
       startupLocalityPcr: 0,
     },
     commands: "all",
-    limits: { MAX_LOADED_OBJECTS: 3, MAX_ACTIVE_SESSIONS: 64 },
+    limits: { MAX_LOADED_OBJECTS: 3, MAX_LOADED_SESSIONS: 3, MAX_ACTIVE_SESSIONS: 64 },
     vendor: { manufacturer: "VTPM", vendorString: "vtpm TPM 2.0", vendorTpmType: 1, firmwareVersion: [0x20261123, 65536] },
   },
 });

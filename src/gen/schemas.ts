@@ -1312,6 +1312,7 @@ export const DEFAULT_LIMITS: { readonly [name: string]: number } = /* @__PURE__ 
   PCR_SELECT_MIN: 3,
   MAX_ACTIVE_SESSIONS: 64,
   MAX_LOADED_OBJECTS: 3,
+  MAX_LOADED_SESSIONS: 3,
   HASH_COUNT: 5,
   SHA1_DIGEST_SIZE: 20,
   SHA1_BLOCK_SIZE: 64,

@@ -24,3 +24,16 @@ export function policyCommandCode(hash: HashAlgorithm, digest: Uint8Array, code:
 export function policyAuthValue(hash: HashAlgorithm, digest: Uint8Array): Uint8Array {
   return hash.digest(digest, u32be(TPM_CC.PolicyAuthValue));
 }
+
+/**
+ * TPM2_PolicySecret and TPM2_PolicySigned (Part 3 "PolicyUpdate()"):
+ * H(H(policyDigest ‖ commandCode ‖ authName) ‖ policyRef).
+ */
+export function policyUpdate(hash: HashAlgorithm, digest: Uint8Array, commandCode: number, name: Uint8Array, policyRef: Uint8Array): Uint8Array {
+  return hash.digest(hash.digest(digest, u32be(commandCode), name), policyRef);
+}
+
+/** TPM2_PolicySecret: PolicyUpdate(TPM_CC_PolicySecret, authObject Name, policyRef). */
+export function policySecret(hash: HashAlgorithm, digest: Uint8Array, authName: Uint8Array, policyRef: Uint8Array): Uint8Array {
+  return policyUpdate(hash, digest, TPM_CC.PolicySecret, authName, policyRef);
+}

@@ -41,7 +41,6 @@ export interface Profile {
  * (TpmProfile_Misc.h / TpmProfile_Common.h); a profile overrides any of them through `limits`.
  */
 export const IMPLEMENTATION_DEFAULTS: { readonly [name: string]: number } = {
-  MAX_LOADED_SESSIONS: 3,
   MIN_EVICT_OBJECTS: 7,
   /** Persistent objects that fit in NV (an estimate, as Part 2 allows). */
   MAX_EVICT_OBJECTS: 64,

@@ -118,3 +118,73 @@ describe.each([
     expect(await rcOf(client.run('NV_ReadPublic', { nvIndex: index }))).toBe(TPM_RC.HANDLE | 0x100);
   });
 });
+
+describe('TPM2_PolicySecret', () => {
+  const withOwnerPolicy = async (authPolicy: Uint8Array) => {
+    const t = await startedTpm();
+    const index = 0x01000123;
+    await t.client.run('NV_DefineSpace', {
+      authHandle: TPM_RH.OWNER,
+      auth: new Uint8Array(0),
+      publicInfo: { nvPublic: { nvIndex: index, nameAlg: TPM_ALG.SHA256, attributes: TPMA_NV.POLICYWRITE | TPMA_NV.AUTHREAD, authPolicy, dataSize: 4 } },
+    });
+    return { ...t, index };
+  };
+
+  it('extends with the Name of the authorizing entity and policyRef: PolicyA of the EK profile', async () => {
+    const { client } = await startedTpm();
+    // PolicySecret(TPM_RH_ENDORSEMENT) from an empty digest: the EK Credential Profile's PolicyA.
+    const policyA = '837197674484b3f81a90cc8d46a5d724fd52d76e06520b64f2a1da1b331469aa';
+    const inner = createHash('sha256').update(new Uint8Array(32)).update(u32(TPM_CC.PolicySecret)).update(u32(TPM_RH.ENDORSEMENT)).digest();
+    expect(createHash('sha256').update(inner).digest('hex')).toBe(policyA);
+    for (const type of ['policy', 'trial'] as const) {
+      const s = await client.startAuthSession({ type });
+      await client.run('PolicySecret', { authHandle: TPM_RH.ENDORSEMENT, policySession: s.handle, nonceTPM: new Uint8Array(0), cpHashA: new Uint8Array(0), policyRef: new Uint8Array(0), expiration: 0 });
+      expect(Buffer.from((await client.run('PolicyGetDigest', { policySession: s.handle })).policyDigest).toString('hex')).toBe(policyA);
+    }
+    // A wrong endorsementAuth fails the command, as the authorization it stands for.
+    const s = await client.startAuthSession({ type: 'policy' });
+    await client.run('HierarchyChangeAuth', { authHandle: TPM_RH.ENDORSEMENT, newAuth: new TextEncoder().encode('eh') });
+    expect(
+      await rcOf(client.run('PolicySecret', { authHandle: TPM_RH.ENDORSEMENT, policySession: s.handle, nonceTPM: new Uint8Array(0), cpHashA: new Uint8Array(0), policyRef: new Uint8Array(0), expiration: 0 })),
+    ).toBe(TPM_RC.BAD_AUTH | S1);
+  });
+
+  it('authorizes an NV write whose policy is PolicySecret(owner); nonceTPM, expiration and cpHashA are checked', async () => {
+    const ownerPolicy = (() => {
+      const inner = createHash('sha256').update(new Uint8Array(32)).update(u32(TPM_CC.PolicySecret)).update(u32(TPM_RH.OWNER)).digest();
+      return new Uint8Array(createHash('sha256').update(inner).digest());
+    })();
+    const { client, index, tick } = await withOwnerPolicy(ownerPolicy);
+    const secret = (policySession: number, extra: Partial<{ nonceTPM: Uint8Array; expiration: number; cpHashA: Uint8Array }> = {}) =>
+      client.run('PolicySecret', { authHandle: TPM_RH.OWNER, policySession, nonceTPM: new Uint8Array(0), cpHashA: new Uint8Array(0), policyRef: new Uint8Array(0), expiration: 0, ...extra });
+    const write = (session: Awaited<ReturnType<typeof client.startAuthSession>>) =>
+      client.run('NV_Write', { authHandle: index, nvIndex: index, data: Uint8Array.of(1, 2, 3, 4), offset: 0 }, { auth: { authHandle: { session } } });
+
+    const s1 = await client.startAuthSession({ type: 'policy' });
+    await secret(s1.handle);
+    await write(s1);
+
+    const s2 = await client.startAuthSession({ type: 'policy' });
+    expect(await rcOf(secret(s2.handle, { nonceTPM: new Uint8Array(32).fill(9) }))).toBe(TPM_RC.NONCE | P1);
+    expect(await rcOf(secret(s2.handle, { cpHashA: new Uint8Array(20) }))).toBe(TPM_RC.SIZE | TPM_RC.P | 0x200);
+    // Expires 1 s after now: usable at once, TPM_RC_EXPIRED after 2 s.
+    await secret(s2.handle, { expiration: 1 });
+    tick(2000);
+    expect(await rcOf(write(s2))).toBe(TPM_RC.EXPIRED | S1);
+
+    // cpHashA limits the session to one command's parameters: another write fails.
+    const s3 = await client.startAuthSession({ type: 'policy' });
+    await secret(s3.handle, { cpHashA: new Uint8Array(32).fill(1) });
+    expect(await rcOf(write(s3))).toBe(TPM_RC.POLICY_FAIL | S1);
+
+    // A negative expiration returns a ticket in the owner hierarchy.
+    const s4 = await client.startAuthSession({ type: 'policy' });
+    const t = await secret(s4.handle, { expiration: -10 });
+    expect(t.policyTicket.tag).toBe(0x8023);
+    expect(t.policyTicket.hierarchy).toBe(TPM_RH.OWNER);
+    expect(t.timeout.length).toBe(8);
+    // HMAC with the context-integrity hash (TPM_PT_CONTEXT_HASH: the largest implemented).
+    expect(t.policyTicket.digest.length).toBe(64);
+  });
+});

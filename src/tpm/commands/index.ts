@@ -5,6 +5,7 @@ import { testingHandlers } from './10-testing/index.js';
 import { sessionHandlers } from './11-session/index.js';
 import { objectHandlers } from './12-object/index.js';
 import { miscManagementHandlers } from './26-misc-management/index.js';
+import { symmetricHandlers } from './15-symmetric/index.js';
 import { randomHandlers } from './16-random/index.js';
 import { sequenceHandlers } from './17-hash-hmac-sequences/index.js';
 import { pcrHandlers } from './22-pcr/index.js';
@@ -21,6 +22,7 @@ export const HANDLERS: HandlerTable = {
   ...testingHandlers,
   ...sessionHandlers,
   ...objectHandlers,
+  ...symmetricHandlers,
   ...randomHandlers,
   ...sequenceHandlers,
   ...pcrHandlers,

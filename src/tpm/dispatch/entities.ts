@@ -8,7 +8,7 @@ import type { CommandContext } from '../context.js';
 import { hierarchyEnabled, hierarchyPolicyOf } from '../hierarchy.js';
 import { nvAuthorizationRc, nvAuthPolicy, nvIndexOf, nvIsDaProtected, nvName } from '../nv.js';
 import { objectOf, sequenceOf } from '../object.js';
-import { TPMA_OBJECT } from '../../gen/constants.js';
+import { TPMA_NV, TPMA_OBJECT } from '../../gen/constants.js';
 
 const EMPTY = new Uint8Array(0);
 
@@ -134,4 +134,19 @@ export function authUnavailable(ctx: CommandContext, handle: number, kind: 'pass
 /** The hierarchy an object belongs to, for the hierarchy-enabled check of its handle. */
 export function objectHierarchy(ctx: CommandContext, handle: number): number | undefined {
   return objectOf(ctx, handle)?.hierarchy;
+}
+
+/**
+ * The hierarchy an entity belongs to (the reference's EntityGetHierarchy): a hierarchy handle
+ * itself, an object's hierarchy, the platform for platform-created NV indices, else the owner.
+ */
+export function entityHierarchy(ctx: CommandContext, handle: number): number {
+  if (handle === TPM_RH.PLATFORM || handle === TPM_RH.ENDORSEMENT || handle === TPM_RH.NULL || handle === TPM_RH.OWNER) return handle;
+  const o = objectOf(ctx, handle);
+  if (o) return o.hierarchy;
+  if (handle >>> 24 === TPM_HT.NV_INDEX) {
+    const x = nvIndexOf(ctx, handle);
+    if (x && x.public.attributes & TPMA_NV.PLATFORMCREATE) return TPM_RH.PLATFORM;
+  }
+  return TPM_RH.OWNER;
 }

@@ -18,6 +18,7 @@ import { nvIndexOf, nvPinAuthorizationFailed } from '../nv.js';
 import { daAuthorizationCheck, daAuthorizationFailed } from '../da.js';
 import type { HashAlgorithm } from '../../crypto/hash.js';
 import { physicalPresenceRequired } from '../properties.js';
+import { currentTime } from '../state/lifecycle.js';
 import { cpHash, rpHash, sessionHmac } from '../../protocol/session.js';
 import type { AuthSession } from '../state/types.js';
 
@@ -243,6 +244,9 @@ function run(machine: Machine, handlers: HandlerTable, command: Uint8Array, loca
       const policy = authPolicyOf(ctx, handleValues[i]);
       if (!policy) reject(withSession(TPM_RC.AUTH_UNAVAILABLE, n));
       if (policy!.hashAlg !== l.session.hashAlg || !equalBytes(policy!.digest, l.session.policyDigest)) reject(withSession(TPM_RC.POLICY_FAIL, n));
+      // A policy limited in time or to one command's parameters (PolicySecret, PolicyCpHash).
+      if (l.session.timeout !== undefined && currentTime(machine) > l.session.timeout) reject(withSession(TPM_RC.EXPIRED, n));
+      if (l.session.cpHash && !equalBytes(l.session.cpHash, cp)) reject(withSession(TPM_RC.POLICY_FAIL, n));
       // The ADMIN and DUP roles need a policy that names the command (Part 1 "Authorization Roles").
       if (l.session.commandCode === undefined && role !== 'USER') reject(withSession(TPM_RC.POLICY_FAIL, n));
       // PolicyPassword: the authValue in the clear; PolicyAuthValue: an HMAC over it (Part 1 "Policy Session").

@@ -143,6 +143,24 @@ export interface StateResetState {
   nullProof: Uint8Array;
   /** The last context sequence number given out by TPM2_ContextSave (Part 1 "Context Management"). */
   contextCounter?: number;
+  /** The split-operation commit state of TPM2_Commit and TPM2_EC_Ephemeral; absent until first used. */
+  commit?: CommitState;
+}
+
+/**
+ * Commit state for split ECC operations (Part 3 "TPM2_Commit", "TPM2_EC_Ephemeral",
+ * "TPM2_ZGen_2Phase"; the reference's gr.commitNonce, gr.commitCounter, gr.commitArray): the
+ * ephemeral private key r of commit count c is KDFa(commitNonce, "ECDAA Commit", Name, c), usable
+ * once while its bit in commitArray is SET. A TPM Reset starts a new one.
+ */
+export interface CommitState {
+  /** The nullProof of the TPM Reset cycle this state belongs to (a TPM Reset draws a new nullProof). */
+  resetProof: Uint8Array;
+  commitNonce: Uint8Array;
+  /** Commits made since the TPM Reset (the reference's 64-bit commitCounter). */
+  commitCounter: number;
+  /** COMMIT_ARRAY_BITS bits, bit (c mod COMMIT_ARRAY_BITS) SET while count c may be used. Replaced, never changed in place. */
+  commitArray: Uint8Array;
 }
 
 export interface StateClearState {
@@ -200,6 +218,12 @@ export interface AuthSession {
   isAuthValueNeeded?: boolean;
   /** PolicyPassword: the HMAC field carries the entity's authValue in the clear. */
   isPasswordNeeded?: boolean;
+  /** TPM Time (ms) when the session started, for policy expirations. */
+  startTime?: number;
+  /** PolicySecret/PolicySigned expiration: TPM Time (ms) after which the session fails (TPM_RC_EXPIRED). */
+  timeout?: number;
+  /** cpHashA of PolicySecret/PolicySigned/PolicyCpHash: the only command parameters it authorizes. */
+  cpHash?: Uint8Array;
 }
 
 export interface VolatileState {

@@ -3,6 +3,7 @@ import { handleName, sessionKey } from '../../../protocol/session.js';
 import { authValueOf, nameOf } from '../../dispatch/entities.js';
 import { tpmError } from '../../errors.js';
 import type { AuthSession } from '../../state/types.js';
+import { currentTime } from '../../state/lifecycle.js';
 import type { Handler } from '../handler.js';
 
 /**
@@ -57,6 +58,7 @@ export const StartAuthSession: Handler<'StartAuthSession'> = (ctx, input) => {
     boundEntity,
     symmetric: { algorithm: symmetric.algorithm, keyBits: (symmetric.keyBits as number | null) ?? null, mode: (symmetric.mode as number | null) ?? null },
     policyDigest: new Uint8Array(hash.digestSize),
+    startTime: currentTime(ctx.machine),
   };
   sessions[handle] = session;
   return { sessionHandle: handle, nonceTPM };

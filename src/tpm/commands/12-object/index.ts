@@ -1,7 +1,11 @@
 import type { HandlerTable } from '../handler.js';
 import { Create } from './Create.js';
+import { CreateLoaded } from './CreateLoaded.js';
 import { Load } from './Load.js';
+import { LoadExternal } from './LoadExternal.js';
+import { ObjectChangeAuth } from './ObjectChangeAuth.js';
 import { ReadPublic } from './ReadPublic.js';
+import { Unseal } from './Unseal.js';
 
 /** Part 3 "Object Commands". */
-export const objectHandlers: HandlerTable = { Create, Load, ReadPublic };
+export const objectHandlers: HandlerTable = { Create, Load, LoadExternal, ReadPublic, Unseal, ObjectChangeAuth, CreateLoaded };

@@ -17,7 +17,9 @@ export const SequenceComplete: Handler<'SequenceComplete'> = (ctx, { sequenceHan
   const v = ctx.write('volatile');
   const seq = v.objects[sequenceHandle] as SequenceObject;
   delete v.objects[sequenceHandle];
-  const result = seq.contexts[0].update(buffer).digest();
+  const inner = seq.contexts[0].update(buffer).digest();
+  // An HMAC sequence finishes with its outer hash over the inner digest (HMAC_Start.ts).
+  const result = seq.kind === 'hmac' ? seq.contexts[1].update(inner).digest() : inner;
   if (seq.kind !== 'hash') return { result, validation: nullHashCheckTicket() };
   const safe = ticketSafe(seq.firstBlock ?? buffer.subarray(0, 4));
   return { result, validation: safe ? hashCheckTicket(ctx, hierarchy, seq.hashAlg, result) : nullHashCheckTicket() };

@@ -12,6 +12,7 @@ export const SequenceUpdate: Handler<'SequenceUpdate'> = (ctx, { sequenceHandle,
   if (!sequenceOf(ctx, sequenceHandle)) throw tpmError(TPM_RC.MODE, 'not a sequence object').at('sequenceHandle');
   const seq = writableSequence(ctx, sequenceHandle);
   if (seq.kind === 'hash' && seq.firstBlock === null) seq.firstBlock = buffer.slice(0, 4);
-  for (const c of seq.contexts) c.update(buffer);
+  // An HMAC sequence's data goes to its inner hash only (contexts: inner, outer; HMAC_Start.ts).
+  for (const c of seq.kind === 'hmac' ? seq.contexts.slice(0, 1) : seq.contexts) c.update(buffer);
   return {};
 };

@@ -4,7 +4,7 @@
  * TPM_ST_HASHCHECK ‖ hashAlg ‖ digest, with the context-integrity hash (as the reference's
  * TicketComputeHashCheck).
  */
-import { u16be } from '../../../crypto/bytes.js';
+import { bytesEqual, u16be } from '../../../crypto/bytes.js';
 import { hmac } from '../../../crypto/hmac.js';
 import { TPM_GENERATED, TPM_RC, TPM_RH, TPM_ST } from '../../../gen/constants.js';
 import type { TPMT_TK_HASHCHECK } from '../../../gen/types.js';
@@ -37,4 +37,16 @@ export function hashCheckTicket(ctx: CommandContext, hierarchy: number, hashAlg:
   if (hierarchy === TPM_RH.NULL) return nullHashCheckTicket();
   const mac = hmac(contextHash(ctx.profile), proofOf(ctx, hierarchy), u16be(TPM_ST.HASHCHECK), u16be(hashAlg), digest);
   return { tag: TPM_ST.HASHCHECK, hierarchy, digest: mac };
+}
+
+/**
+ * Is `ticket` the hash-check ticket this TPM gives `digest` of hashAlg (Part 3 "TPM2_Sign": the
+ * reference recomputes TicketComputeHashCheck for the ticket's hierarchy and compares)? A
+ * TPM_RH_NULL ticket is computed with the nullProof, so the NULL ticket never matches.
+ */
+export function hashCheckTicketValid(ctx: CommandContext, ticket: TPMT_TK_HASHCHECK, hashAlg: number, digest: Uint8Array): boolean {
+  const proof = hierarchyProof(ctx, ticket.hierarchy);
+  if (!proof || ticket.tag !== TPM_ST.HASHCHECK) return false;
+  const mac = hmac(contextHash(ctx.profile), proof, u16be(TPM_ST.HASHCHECK), u16be(hashAlg), digest);
+  return bytesEqual(mac, ticket.digest);
 }
