@@ -435,7 +435,8 @@ export function generateObject(ctx: CommandContext, template: TPMT_PUBLIC, creat
     case TPM_ALG.SYMCIPHER: {
       const sym = (template.parameters as TPMS_SYMCIPHER_PARMS).sym;
       const bytes = (sym.keyBits ?? 0) / 8;
-      if (data.length !== 0 && data.length !== bytes) fail(TPM_RC.KEY_SIZE, 'inSensitive', 'symmetric key does not match keyBits');
+      // Key generation errors carry no parameter number (the reference's CryptGenerateKeySymmetric).
+      if (data.length !== 0 && data.length !== bytes) throw tpmError(TPM_RC.KEY_SIZE, 'symmetric key does not match keyBits');
       key = data.length ? data.slice() : rng.bytes(bytes);
       unique = EMPTY;
       break;
@@ -444,8 +445,8 @@ export function generateObject(ctx: CommandContext, template: TPMT_PUBLIC, creat
       const scheme = (template.parameters as TPMS_KEYEDHASH_PARMS).scheme;
       const schemeHash = scheme.scheme === TPM_ALG.NULL ? hash : ctx.crypto.hash((scheme.details as TPMS_SCHEME_HASH).hashAlg);
       if (!schemeHash) fail(TPM_RC.HASH, 'inPublic', 'keyedHash scheme hash not implemented');
-      if (data.length && (has(a, A.sign_encrypt) || has(a, A.decrypt)) && data.length > schemeHash.blockSize) fail(TPM_RC.SIZE, 'inSensitive', 'key longer than the hash block');
-      if (data.length > 128) fail(TPM_RC.SIZE, 'inSensitive', 'sealed data longer than 128 octets');
+      if (data.length && (has(a, A.sign_encrypt) || has(a, A.decrypt)) && data.length > schemeHash.blockSize) throw tpmError(TPM_RC.SIZE, 'key longer than the hash block');
+      if (data.length > 128) throw tpmError(TPM_RC.SIZE, 'sealed data longer than 128 octets');
       key = data.length ? data.slice() : rng.bytes(schemeHash.digestSize);
       unique = EMPTY;
       break;
