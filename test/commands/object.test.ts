@@ -267,6 +267,26 @@ describe('TPM2_Create, TPM2_Load, TPM2_ReadPublic', () => {
   });
 });
 
+describe('storage parents of each kind and name algorithms', () => {
+  const NODE: Record<number, string> = { [TPM_ALG.SHA256]: 'sha256', [TPM_ALG.SHA384]: 'sha384', [TPM_ALG.SHA512]: 'sha512', [TPM_ALG.SM3_256]: 'sm3' };
+  const cases: { label: string; profile?: string; parent: TPMT_PUBLIC; child: TPMT_PUBLIC }[] = [
+    { label: 'RSA-2048 parent, AES-128-CFB', parent: rsaKey(STORAGE), child: eccKey(SIGNING, { scheme: TPM_ALG.ECDSA }) },
+    { label: 'ECC P-256 parent, SM4-128-CFB', parent: eccKey(STORAGE, { sym: TPM_ALG.SM4 }), child: sealedData() },
+    { label: 'ECC P-384 parent, SHA-384 names', parent: eccKey(STORAGE, { curve: TPM_ECC.NIST_P384, nameAlg: TPM_ALG.SHA384 }), child: eccKey(SIGNING, { curve: TPM_ECC.NIST_P384, nameAlg: TPM_ALG.SHA384, scheme: TPM_ALG.ECDSA }) },
+    { label: 'ECC P-521 parent, SHA-512 names', parent: eccKey(STORAGE, { curve: TPM_ECC.NIST_P521, nameAlg: TPM_ALG.SHA512 }), child: sealedData(TPM_ALG.SHA512) },
+    { label: 'SM2 parent, SM4, SM3 names (tcm2)', profile: 'tcm2', parent: eccKey(STORAGE, { curve: TPM_ECC.SM2_P256, nameAlg: TPM_ALG.SM3_256, sym: TPM_ALG.SM4 }), child: sealedData(TPM_ALG.SM3_256) },
+  ];
+  it.each(cases)('$label: a child wraps, loads, and its Name is nameAlg ‖ H(public)', async ({ profile, parent, child }) => {
+    const { client } = await startedTpm({ profile });
+    const p = await createPrimary(client, parent);
+    expect(toHex(p.name)).toBe(parent.nameAlg.toString(16).padStart(4, '0') + createHash(NODE[parent.nameAlg]).update(p.outPublic.bytes!).digest('hex'));
+    const data = child.type === TPM_ALG.KEYEDHASH ? Uint8Array.of(4, 5, 6) : EMPTY;
+    const c = await client.run('Create', { parentHandle: p.objectHandle, inSensitive: sensitive(EMPTY, data), inPublic: { publicArea: child }, ...noCreation });
+    const l = await client.run('Load', { parentHandle: p.objectHandle, inPrivate: c.outPrivate, inPublic: c.outPublic });
+    expect(toHex(l.name)).toBe(child.nameAlg.toString(16).padStart(4, '0') + createHash(NODE[child.nameAlg]).update(c.outPublic.bytes!).digest('hex'));
+  });
+});
+
 describe('TPM2_EvictControl', () => {
   it('persists an object at an owner handle; it survives a power cycle; evicting removes it', async () => {
     const storage = memoryStorage();
