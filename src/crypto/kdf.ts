@@ -4,6 +4,7 @@
 import { utf8 } from './bytes.js';
 import type { HashAlgorithm } from './hash.js';
 import { createHmac } from './hmac.js';
+import type { Rng } from './drbg.js';
 
 export type KdfLabel = string | Uint8Array;
 
@@ -136,4 +137,44 @@ export function kdf2(hash: HashAlgorithm, z: Uint8Array, otherInfo: Uint8Array, 
     out.set(hash.digest(z, counter, otherInfo), (i - 1) * hash.digestSize);
   }
   return out.length === len ? out : out.slice(0, len);
+}
+
+/**
+ * An unbounded KDFa stream as a generator (the reference's KDF-based DRBG for seeded key
+ * derivation): block i is HMAC(key, [i]32 ‖ label ‖ 0x00 ‖ contextU ‖ contextV ‖ [0]32), read
+ * out in order. The same inputs always give the same octets.
+ */
+export function kdfaStream(hash: HashAlgorithm, key: Uint8Array, label: KdfLabel, contextU: Uint8Array, contextV: Uint8Array): Rng {
+  const l = labelWithNul(label);
+  const fixed = new Uint8Array(l.length + contextU.length + contextV.length + 4);
+  fixed.set(l, 0);
+  fixed.set(contextU, l.length);
+  fixed.set(contextV, l.length + contextU.length);
+  const keyed = createHmac(hash, key);
+  const counter = new Uint8Array(4);
+  let i = 0;
+  let block: Uint8Array = new Uint8Array(0);
+  let used = 0;
+  const fill = (out: Uint8Array): void => {
+    let filled = 0;
+    while (filled < out.length) {
+      if (used === block.length) {
+        u32beInto(counter, 0, ++i);
+        block = keyed.clone().update(counter).update(fixed).digest();
+        used = 0;
+      }
+      const take = Math.min(out.length - filled, block.length - used);
+      out.set(block.subarray(used, used + take), filled);
+      used += take;
+      filled += take;
+    }
+  };
+  return {
+    fill,
+    bytes(n: number): Uint8Array {
+      const out = new Uint8Array(n);
+      fill(out);
+      return out;
+    },
+  };
 }

@@ -5,11 +5,10 @@
  * and slots.
  */
 import { bigintToBytes, bytesEqual, bytesToBigint, bytesToHex, u32be } from '../crypto/bytes.js';
-import type { Drbg, Rng } from '../crypto/drbg.js';
-import { createDrbg } from '../crypto/drbg.js';
+import type { Rng } from '../crypto/drbg.js';
 import { eccGenerateKey, eccPointIsValid, eccPublicFromPrivate, eccToBytes } from '../crypto/ecc.js';
 import type { HashAlgorithm } from '../crypto/hash.js';
-import { kdfa } from '../crypto/kdf.js';
+import { kdfaStream } from '../crypto/kdf.js';
 import { guard } from '../protocol/errors.js';
 import { objectName as protocolObjectName, qualifiedName as protocolQualifiedName } from '../protocol/keys.js';
 import { privateToSensitive, sensitiveToPrivate, type OuterWrap } from '../protocol/protection.js';
@@ -387,12 +386,13 @@ export function validateKeys(ctx: CommandContext, pub: TPMT_PUBLIC, sensitive: T
 // Generation (Part 1 "Object Creation"; "Primary Objects")
 
 /**
- * The generator a primary object is drawn from: an HMAC_DRBG instantiated from
- * KDFa(nameAlg, seed, "Primary Object Creation", Name(template), sensitive.data), so the same
- * template under the same seed gives the same object (Part 1 "Primary Seed Properties").
+ * The generator a primary object is drawn from: the KDFa stream keyed by the hierarchy seed
+ * with label "Primary Object Creation", the template's Name and the sensitive data as context
+ * (the reference's DRBG_InstantiateSeededKey), so the same template and data under the same seed
+ * give the same object (Part 1 "Primary Seed Properties").
  */
-export function primaryEntropy(hash: HashAlgorithm, seed: Uint8Array, templateName: Uint8Array, data: Uint8Array): Uint8Array {
-  return kdfa(hash, seed, 'Primary Object Creation', templateName, data, 512);
+export function primaryRng(hash: HashAlgorithm, seed: Uint8Array, templateName: Uint8Array, data: Uint8Array): Rng {
+  return kdfaStream(hash, seed, 'Primary Object Creation', templateName, data);
 }
 
 export interface GeneratedObject {
@@ -497,13 +497,12 @@ export function createPrimaryCache(limit = 32): PrimaryCache {
 export function generatePrimary(ctx: CommandContext, seed: Uint8Array, template: TPMT_PUBLIC, create: TPMS_SENSITIVE_CREATE, authValue: Uint8Array): GeneratedObject {
   const hash = ctx.crypto.hash(template.nameAlg)!;
   const templateName = objectName(template.nameAlg, marshalPublic(ctx, template));
-  const entropy = primaryEntropy(hash, seed, templateName, create.data);
   const cache = (ctx.machine.primaryCache ??= createPrimaryCache());
-  const key = bytesToHex(entropy);
+  // The cache key identifies seed, template and data without keeping the seed itself.
+  const key = bytesToHex(hash.digest(seed, templateName, create.data));
   let generated = cache.get(key);
   if (!generated) {
-    const drbg: Drbg = createDrbg(entropy);
-    generated = generateObject(ctx, template, create, EMPTY, drbg);
+    generated = generateObject(ctx, template, create, EMPTY, primaryRng(hash, seed, templateName, create.data));
     cache.set(key, generated);
   }
   return { public: generated.public, sensitive: { ...generated.sensitive, authValue: authValue.slice() } };

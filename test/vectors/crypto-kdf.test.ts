@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bytesToHex, hexToBytes, utf8 } from '../../src/crypto/bytes.js';
 import { HASH_ALGORITHMS, SHA1, SHA256, hashByAlg, type HashAlgorithm } from '../../src/crypto/hash.js';
-import { kdf1Sp800_108, kdf1Sp800_56a, kdf2, kdfa, kdfe, mgf1 } from '../../src/crypto/kdf.js';
+import { kdf1Sp800_108, kdf1Sp800_56a, kdf2, kdfa, kdfaStream, kdfe, mgf1 } from '../../src/crypto/kdf.js';
 
 const hex = bytesToHex;
 const h = hexToBytes;
@@ -232,4 +232,24 @@ describe('MGF1 and KDF2', () => {
       );
     });
   }
+});
+
+describe('kdfaStream (the KDF generator of primary objects)', () => {
+  it('is KDFa counter blocks with a zero length field, read in order across calls', () => {
+    const key = new Uint8Array(32).fill(3);
+    const u = Uint8Array.of(1, 2);
+    const v = Uint8Array.of(9);
+    const block = (i: number) =>
+      createHmac('sha256', key)
+        .update(Uint8Array.of(0, 0, 0, i))
+        .update('LABEL\0')
+        .update(u)
+        .update(v)
+        .update(Uint8Array.of(0, 0, 0, 0))
+        .digest();
+    const expected = Buffer.concat([block(1), block(2), block(3)]);
+    const s = kdfaStream(SHA256, key, 'LABEL', u, v);
+    const got = Buffer.concat([s.bytes(5), s.bytes(40), s.bytes(51)]);
+    expect(got.toString('hex')).toBe(expected.toString('hex'));
+  });
 });
