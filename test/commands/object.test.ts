@@ -52,7 +52,7 @@ function rsaKey(attributes: number, keyBits = 2048): TPMT_PUBLIC {
   };
 }
 
-function sealedData(nameAlg = TPM_ALG.SHA256): TPMT_PUBLIC {
+function sealedData(nameAlg: number = TPM_ALG.SHA256): TPMT_PUBLIC {
   return {
     type: TPM_ALG.KEYEDHASH,
     nameAlg,
