@@ -11,3 +11,6 @@ export * from './wire/index.js';
 export * as crypto from './crypto/index.js';
 export * from './tpm/index.js';
 export * from './client/index.js';
+// Host-side helpers shared with the emulator: Names, policy digests, signature checks,
+// MakeCredential and import blobs without a TPM.
+export * from './protocol/index.js';

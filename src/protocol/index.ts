@@ -7,3 +7,4 @@ export * from './signature.js';
 export * from './protection.js';
 export * from './secret.js';
 export * from './credential.js';
+export * from './import.js';

@@ -4,10 +4,14 @@ import { startupHandlers } from './09-startup/index.js';
 import { testingHandlers } from './10-testing/index.js';
 import { sessionHandlers } from './11-session/index.js';
 import { objectHandlers } from './12-object/index.js';
+import { duplicationHandlers } from './13-duplication/index.js';
+import { asymmetricHandlers } from './14-asymmetric/index.js';
 import { miscManagementHandlers } from './26-misc-management/index.js';
 import { symmetricHandlers } from './15-symmetric/index.js';
 import { randomHandlers } from './16-random/index.js';
 import { sequenceHandlers } from './17-hash-hmac-sequences/index.js';
+import { ephemeralEcHandlers } from './19-ephemeral-ec/index.js';
+import { signingHandlers } from './20-signing/index.js';
 import { pcrHandlers } from './22-pcr/index.js';
 import { policyHandlers } from './23-enhanced-authorization/index.js';
 import { hierarchyHandlers } from './24-hierarchy/index.js';
@@ -22,9 +26,13 @@ export const HANDLERS: HandlerTable = {
   ...testingHandlers,
   ...sessionHandlers,
   ...objectHandlers,
+  ...duplicationHandlers,
+  ...asymmetricHandlers,
   ...symmetricHandlers,
   ...randomHandlers,
   ...sequenceHandlers,
+  ...ephemeralEcHandlers,
+  ...signingHandlers,
   ...pcrHandlers,
   ...policyHandlers,
   ...hierarchyHandlers,

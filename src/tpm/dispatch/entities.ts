@@ -121,7 +121,8 @@ export function authUnavailable(ctx: CommandContext, handle: number, kind: 'pass
     if (kind === 'policy' && sequenceOf(ctx, handle)) return TPM_RC.AUTH_UNAVAILABLE;
     return nvAuthorizationRc(ctx, handle, kind);
   }
-  if (kind === 'policy') return 0;
+  // Policy authorization needs the object's sensitive area loaded (the reference's IsAuthPolicyAvailable).
+  if (kind === 'policy') return o.sensitive ? 0 : TPM_RC.AUTH_UNAVAILABLE;
   // The DUP role, and the ADMIN role of an object with adminWithPolicy, need a policy session;
   // the USER role may use the authValue only with userWithAuth (the reference's IsPolicySessionRequired, IsAuthValueAvailable).
   const a = o.public.objectAttributes;
