@@ -1,6 +1,7 @@
 /** The README's library example, run as written (through the package's public entry). */
 import { describe, expect, it } from 'vitest';
-import { createClient, createTpm, inProcess, TPM_ALG, TpmError } from '../../src/index.js';
+import { akTemplate, createClient, createTpm, crypto, ekTemplate, inProcess, makeCredential, srkTemplate, TPM_ALG, TPM_RH, TpmError, verifySignature } from '../../src/index.js';
+import type { TPMT_PUBLIC } from '../../src/index.js';
 import { fileStorage, serve, tcpTransport } from '../../src/node/index.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +25,36 @@ describe('README examples', () => {
     expect((e as TpmError).code).toBe('TPM_RC_LOCALITY');
     const copy = createTpm({ snapshot: tpm.snapshot() });
     expect(copy.profile.name).toBe('tpm2');
+  });
+
+  it('keys, signatures and credential activation', async () => {
+    const client = createClient(inProcess(createTpm({ seed: 'keys demo' })));
+    await client.startup();
+    const empty = new Uint8Array(0);
+    const noCreation = { outsideInfo: empty, creationPCR: { pcrSelections: [] } };
+    const primary = (primaryHandle: number, publicArea: TPMT_PUBLIC) =>
+      client.run('CreatePrimary', { primaryHandle, inSensitive: { sensitive: { userAuth: empty, data: empty } }, inPublic: { publicArea }, ...noCreation });
+
+    // An EK (TCG EK Credential Profile template L-2, ECC P-256) and an SRK, both derived from seeds.
+    const ek = await primary(TPM_RH.ENDORSEMENT, ekTemplate('L-2'));
+    const srk = await primary(TPM_RH.OWNER, srkTemplate({ alg: 'ecc-p256' }));
+    // An attestation key under the SRK: created (wrapped by the SRK), then loaded.
+    const created = await client.run('Create', { parentHandle: srk.objectHandle, inSensitive: { sensitive: { userAuth: empty, data: empty } }, inPublic: { publicArea: akTemplate({ alg: 'ecc-p256' }) }, ...noCreation });
+    const ak = await client.run('Load', { parentHandle: srk.objectHandle, inPrivate: created.outPrivate, inPublic: created.outPublic });
+
+    // A restricted key signs a digest the TPM computed itself (the hash-check ticket says so).
+    const { outHash, validation } = await client.run('Hash', { data: new TextEncoder().encode('hello'), hashAlg: TPM_ALG.SHA256, hierarchy: TPM_RH.OWNER });
+    const { signature } = await client.run('Sign', { keyHandle: ak.objectHandle, digest: outHash, inScheme: { scheme: TPM_ALG.NULL, details: null }, validation });
+    expect(verifySignature(created.outPublic.publicArea, outHash, signature)).toBe(true); // on the host
+
+    // A verifier makes a credential for the AK's Name under the EK, without a TPM ...
+    const secret = new TextEncoder().encode('enrolment secret');
+    const { credentialBlob, secret: encryptedSecret } = makeCredential(ek.outPublic.publicArea, secret, ak.name, crypto.systemRng());
+    // ... and only this TPM, holding both keys, gets it back. The EK's policy is PolicySecret(endorsement).
+    const session = await client.startAuthSession({ type: 'policy' });
+    await client.run('PolicySecret', { authHandle: TPM_RH.ENDORSEMENT, policySession: session.handle, nonceTPM: empty, cpHashA: empty, policyRef: empty, expiration: 0 });
+    const { certInfo } = await client.run('ActivateCredential', { activateHandle: ak.objectHandle, keyHandle: ek.objectHandle, credentialBlob, secret: encryptedSecret }, { auth: { keyHandle: { session } } });
+    expect(new TextDecoder().decode(certInfo)).toBe('enrolment secret');
   });
 
   it('vtpm/node use', async () => {
