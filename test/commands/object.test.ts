@@ -9,7 +9,10 @@ import { describe, expect, it } from 'vitest';
 import type { Client } from '../../src/client/client.js';
 import { TPM_ALG, TPM_CAP, TPM_ECC, TPM_HT, TPM_RC, TPM_RH, TPMA_OBJECT as A } from '../../src/gen/constants.js';
 import type { TPMT_PUBLIC } from '../../src/gen/types.js';
-import { memoryStorage } from '../../src/tpm/engine.js';
+import { createClient } from '../../src/client/client.js';
+import { inProcess } from '../../src/client/transport.js';
+import { verifySignature } from '../../src/protocol/signature.js';
+import { createTpm, memoryStorage } from '../../src/tpm/engine.js';
 import { rcOf, startedTpm, testTpm, toHex } from '../helpers/tpm.js';
 
 const P = (n: number) => TPM_RC.P | (n << 8);
@@ -362,5 +365,25 @@ describe('TPM2_ContextSave and TPM2_ContextLoad', () => {
     const again = await client.run('ContextSave', { saveHandle: s.handle });
     await client.run('FlushContext', { flushHandle: s.handle });
     expect(await rcOf(client.run('ContextLoad', { context: again.context }))).toBe(TPM_RC.HANDLE | P(1));
+  });
+});
+
+describe('objects in snapshots', () => {
+  it('a restored TPM keeps loaded and persistent objects: the same keys sign', async () => {
+    const { tpm, client } = await startedTpm();
+    const srk = await createPrimary(client, eccKey(STORAGE));
+    await client.run('EvictControl', { auth: TPM_RH.OWNER, objectHandle: srk.objectHandle, persistentHandle: 0x81000010 });
+    const c = await client.run('Create', { parentHandle: srk.objectHandle, inSensitive: sensitive(), inPublic: { publicArea: eccKey(SIGNING, { scheme: TPM_ALG.ECDSA }) }, ...noCreation });
+    const key = await client.run('Load', { parentHandle: srk.objectHandle, inPrivate: c.outPrivate, inPublic: c.outPublic });
+    const copy = createTpm({ snapshot: tpm.snapshot() });
+    const other = createClient(inProcess(copy));
+    const digest = new Uint8Array(32).fill(5);
+    const sign = { keyHandle: key.objectHandle, digest, inScheme: NULL_SCHEME, validation: { tag: 0x8024, hierarchy: TPM_RH.NULL, digest: EMPTY } };
+    const { signature } = await other.run('Sign', sign);
+    expect(verifySignature(c.outPublic.publicArea, digest, signature)).toBe(true);
+    expect(toHex((await other.run('ReadPublic', { objectHandle: 0x81000010 })).name)).toBe(toHex(srk.name));
+    // The copy is independent: flushing there leaves the original's key loaded.
+    await other.run('FlushContext', { flushHandle: key.objectHandle });
+    await client.run('Sign', sign);
   });
 });
