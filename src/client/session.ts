@@ -6,7 +6,7 @@ import { concatBytes } from '../crypto/bytes.js';
 import { systemRng, type Rng } from '../crypto/drbg.js';
 import { hashByAlg, type HashAlgorithm } from '../crypto/hash.js';
 import { TPM_ALG } from '../gen/constants.js';
-import { sessionHmac, sessionKey } from '../protocol/session.js';
+import { sessionHmac, sessionKey, type SessionSymmetric } from '../protocol/session.js';
 
 export type SessionType = 'hmac' | 'policy' | 'trial';
 
@@ -18,8 +18,13 @@ export class AuthSessionHandle {
   nonceTPM: Uint8Array;
   nonceCaller: Uint8Array;
   readonly sessionKey: Uint8Array;
+  /** The session's symmetric algorithm for parameter encryption (TPM_ALG_NULL: none). */
+  readonly symmetric: SessionSymmetric;
   /** Keep the session loaded after each command (TPMA_SESSION.continueSession). */
   continueSession = true;
+  /** Encrypt the first command parameter (TPMA_SESSION.decrypt) / have the TPM encrypt the first response parameter (TPMA_SESSION.encrypt). */
+  decrypt = false;
+  encrypt = false;
   /** The bind entity's Name and authValue, when bound. */
   readonly bind: { name: Uint8Array; authValue: Uint8Array } | null;
   readonly rng: Rng;
@@ -37,6 +42,7 @@ export class AuthSessionHandle {
     nonceCaller: Uint8Array;
     bind?: { name: Uint8Array; authValue: Uint8Array } | null;
     salt?: Uint8Array;
+    symmetric?: SessionSymmetric;
     rng?: Rng;
   }) {
     const hash = hashByAlg(init.hashAlg);
@@ -48,7 +54,13 @@ export class AuthSessionHandle {
     this.nonceCaller = init.nonceCaller;
     this.bind = init.bind ?? null;
     this.rng = init.rng ?? systemRng();
+    this.symmetric = init.symmetric ?? { algorithm: TPM_ALG.NULL, keyBits: null, mode: null };
     this.sessionKey = sessionKey(hash, trimZeros(this.bind?.authValue ?? new Uint8Array(0)), init.salt ?? new Uint8Array(0), init.nonceTPM, init.nonceCaller);
+  }
+
+  /** TPMA_SESSION for the next command. */
+  attributes(): number {
+    return (this.continueSession ? 0x01 : 0) | (this.decrypt ? 0x20 : 0) | (this.encrypt ? 0x40 : 0);
   }
 
   /** Is this session bound to the entity with this Name and authValue? */
@@ -62,28 +74,47 @@ export class AuthSessionHandle {
     return this.boundTo(name, authValue) ? this.sessionKey : concatBytes(this.sessionKey, trimZeros(authValue));
   }
 
-  /** The command HMAC over cpHash with a fresh caller nonce. */
-  commandHmac(cpHash: Uint8Array, name: Uint8Array, authValue: Uint8Array, attributes: number): { nonce: Uint8Array; hmac: Uint8Array } {
+  /** The HMAC key for the entity (Name, authValue) this session authorizes, or null for a session that only encrypts. */
+  hmacKey(entity: { name: Uint8Array; authValue: Uint8Array } | null): Uint8Array {
+    if (!entity) return this.sessionKey;
+    if (this.type !== 'hmac' && !this.authValueNeeded) return this.sessionKey;
+    return this.key(entity.name, entity.authValue);
+  }
+
+  /** sessionKey ‖ authValue: the key of parameter encryption (Part 1 "Session-based encryption"). */
+  sessionValue(authValue: Uint8Array | null): Uint8Array {
+    return authValue ? concatBytes(this.sessionKey, trimZeros(authValue)) : this.sessionKey;
+  }
+
+  /** A fresh caller nonce for the next command. */
+  newNonce(): Uint8Array {
     this.nonceCaller = this.rng.bytes(this.hash.digestSize);
-    if (this.type !== 'hmac') {
-      if (this.passwordNeeded) return { nonce: this.nonceCaller, hmac: authValue };
-      if (!this.authValueNeeded) return { nonce: this.nonceCaller, hmac: new Uint8Array(0) };
-    }
-    return { nonce: this.nonceCaller, hmac: sessionHmac(this.hash, this.key(name, authValue), cpHash, this.nonceCaller, this.nonceTPM, EMPTY, EMPTY, attributes) };
+    return this.nonceCaller;
+  }
+
+  /**
+   * The command HMAC over cpHash with the current caller nonce. It is sent even when the key is
+   * empty (the TPM would accept an empty one then), so a replayed command still fails.
+   */
+  commandHmac(cpHash: Uint8Array, entity: { name: Uint8Array; authValue: Uint8Array } | null, attributes: number, nonceDecrypt = EMPTY, nonceEncrypt = EMPTY): Uint8Array {
+    if (this.type !== 'hmac' && this.passwordNeeded && entity) return entity.authValue;
+    const key = this.hmacKey(entity);
+    return sessionHmac(this.hash, key, cpHash, this.nonceCaller, this.nonceTPM, nonceDecrypt, nonceEncrypt, attributes);
   }
 
   /** Checks the response HMAC over rpHash and takes the TPM's new nonce. */
-  acceptResponse(rpHash: Uint8Array, name: Uint8Array, authValue: Uint8Array, nonceTPM: Uint8Array, attributes: number, hmac: Uint8Array): boolean {
+  acceptResponse(rpHash: Uint8Array, entity: { name: Uint8Array; authValue: Uint8Array } | null, nonceTPM: Uint8Array, attributes: number, hmac: Uint8Array, sentHmac: Uint8Array): boolean {
     this.nonceTPM = nonceTPM;
     if (!(attributes & 1)) this.closed = true;
-    if (this.type !== 'hmac' && this.passwordNeeded) return true;
-    const key = this.type === 'hmac' || this.authValueNeeded ? this.key(name, authValue) : this.sessionKey;
+    if (this.type !== 'hmac' && this.passwordNeeded && entity) return true;
+    const key = this.hmacKey(entity);
+    if (key.length === 0 && sentHmac.length === 0) return hmac.length === 0;
     const expected = sessionHmac(this.hash, key, rpHash, nonceTPM, this.nonceCaller, EMPTY, EMPTY, attributes);
     return expected.length === hmac.length && expected.every((x, i) => x === hmac[i]);
   }
 }
 
-const EMPTY = new Uint8Array(0);
+const EMPTY: Uint8Array = new Uint8Array(0);
 
 function trimZeros(v: Uint8Array): Uint8Array {
   let n = v.length;

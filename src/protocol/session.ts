@@ -1,11 +1,14 @@
 /**
  * Session arithmetic shared by the emulator and the client (TPM 2.0 Part 1 "Session-Based
- * Authorization"): Names of handles, cpHash and rpHash, the session key and the HMAC.
+ * Authorization"): Names of handles, cpHash and rpHash, the session key, the HMAC and parameter
+ * encryption.
  */
 import { concatBytes, u32be } from '../crypto/bytes.js';
 import type { HashAlgorithm } from '../crypto/hash.js';
 import { hmac } from '../crypto/hmac.js';
 import { kdfa } from '../crypto/kdf.js';
+import { cfbDecrypt, cfbEncrypt, createBlockCipher, symBlockSize, xorObfuscate } from '../crypto/symmetric.js';
+import { TPM_ALG } from '../gen/constants.js';
 
 /** The Name of a PCR, session or permanent handle is the handle itself (Part 1 "Names"). */
 export function handleName(handle: number): Uint8Array {
@@ -46,4 +49,36 @@ export function sessionHmac(
   sessionAttributes: number,
 ): Uint8Array {
   return hmac(hash, key, pHash, nonceNewer, nonceOlder, nonceDecrypt, nonceEncrypt, Uint8Array.of(sessionAttributes));
+}
+
+/** A session's symmetric definition for parameter encryption (TPMT_SYM_DEF). */
+export interface SessionSymmetric {
+  algorithm: number;
+  keyBits: number | null;
+  mode: number | null;
+}
+
+/**
+ * Parameter encryption (Part 1 "Session-based encryption"): the data of the first TPM2B
+ * parameter, with sessionValue = sessionKey ‖ authValue. XOR: data ⊕ KDFa(hash, sessionValue,
+ * "XOR", nonceNewer, nonceOlder, bits); CFB: key ‖ iv = KDFa(hash, sessionValue, "CFB",
+ * nonceNewer, nonceOlder, keyBits + blockBits). nonceNewer is nonceCaller for a command and the
+ * new nonceTPM for a response.
+ */
+export function parameterCrypt(
+  hash: HashAlgorithm,
+  symmetric: SessionSymmetric,
+  sessionValue: Uint8Array,
+  nonceNewer: Uint8Array,
+  nonceOlder: Uint8Array,
+  data: Uint8Array,
+  decrypt: boolean,
+): Uint8Array {
+  if (symmetric.algorithm === TPM_ALG.XOR) return xorObfuscate(hash, sessionValue, nonceNewer, nonceOlder, data);
+  const keyBits = symmetric.keyBits ?? 0;
+  const block = symBlockSize(symmetric.algorithm);
+  const bits = kdfa(hash, sessionValue, 'CFB', nonceNewer, nonceOlder, keyBits + block * 8);
+  const cipher = createBlockCipher(symmetric.algorithm, bits.subarray(0, keyBits / 8));
+  const iv = bits.subarray(keyBits / 8);
+  return decrypt ? cfbDecrypt(cipher, iv, data) : cfbEncrypt(cipher, iv, data);
 }

@@ -4,7 +4,7 @@
  * strict parameter decoding, the handler, the response, and one commit of the state drafts.
  * Never throws: every fault becomes a response code.
  */
-import { TPM_CC, TPM_HT, TPM_RC, TPM_RH, TPM_ST, TPMA_SESSION } from '../../gen/constants.js';
+import { TPM_ALG, TPM_CC, TPM_HT, TPM_RC, TPM_RH, TPM_ST, TPMA_SESSION } from '../../gen/constants.js';
 import { WireError } from '../../wire/errors.js';
 import type { CommandDesc } from '../../wire/descriptor.js';
 import { Reader } from '../../wire/reader.js';
@@ -19,7 +19,7 @@ import { daAuthorizationCheck, daAuthorizationFailed } from '../da.js';
 import type { HashAlgorithm } from '../../crypto/hash.js';
 import { physicalPresenceRequired } from '../properties.js';
 import { currentTime } from '../state/lifecycle.js';
-import { cpHash, rpHash, sessionHmac } from '../../protocol/session.js';
+import { cpHash, parameterCrypt, rpHash, sessionHmac } from '../../protocol/session.js';
 import type { AuthSession } from '../state/types.js';
 
 const HEADER = 10;
@@ -175,11 +175,18 @@ function run(machine: Machine, handlers: HandlerTable, command: Uint8Array, loca
   const paramBytes = command.subarray(r.pos, r.end);
   const names = handleValues.map((v) => nameOf(ctx, v));
   const used = new Set<number>();
+  // Parameter encryption: the first parameter (command) or response parameter must be a TPM2B.
+  const decryptAllowed = desc.params.length > 0 && desc.params[0].type.startsWith('TPM2B_');
+  const encryptAllowed = desc.responseParams.length > 0 && desc.responseParams[0].type.startsWith('TPM2B_');
+  let decryptIndex = -1;
+  let encryptIndex = -1;
   const live: LiveSession[] = sessions.map((s, k) => {
     const n = k + 1;
+    const crypt = s.attributes & (TPMA_SESSION.encrypt | TPMA_SESSION.decrypt);
+    const audit = s.attributes & (TPMA_SESSION.audit | TPMA_SESSION.auditExclusive | TPMA_SESSION.auditReset);
     if (s.handle === TPM_RH.TPM_RS_PW) {
-      if (k >= authHandles.length) reject(withSession(TPM_RC.VALUE, n));
-      // A password session has no nonce and may only ask to continue (Part 1 "Password Authorizations").
+      // A password is always for a handle, has no nonce, and may only ask to continue (Part 1 "Password Authorizations").
+      if (k >= authHandles.length) reject(withSession(TPM_RC.HANDLE, n));
       if (s.nonce.length !== 0) reject(withSession(TPM_RC.NONCE, n));
       if (s.attributes & ~TPMA_SESSION.continueSession) reject(withSession(TPM_RC.ATTRIBUTES, n));
       return { cmd: s, session: null };
@@ -188,17 +195,50 @@ function run(machine: Machine, handlers: HandlerTable, command: Uint8Array, loca
     if (!session) return reject(TPM_RC.REFERENCE_S0 + k);
     if (used.has(s.handle)) reject(withSession(TPM_RC.VALUE, n));
     used.add(s.handle);
+    if (session.type === 'trial') reject(withSession(TPM_RC.ATTRIBUTES, n));
     const hash = machine.profile.crypto.hash(session.hashAlg)!;
     if (s.nonce.length < 16 || s.nonce.length > hash.digestSize) reject(withSession(TPM_RC.SIZE, n));
-    // Parameter encryption and audit come with the sessions issue; refuse rather than ignore them.
-    if (s.attributes & (TPMA_SESSION.audit | TPMA_SESSION.auditExclusive | TPMA_SESSION.auditReset | TPMA_SESSION.encrypt | TPMA_SESSION.decrypt)) {
-      reject(withSession(TPM_RC.ATTRIBUTES, n));
+    // Audit comes with the sessions issue; refuse rather than ignore it.
+    if (audit) reject(withSession(TPM_RC.ATTRIBUTES, n));
+    if (s.attributes & TPMA_SESSION.decrypt) {
+      if (decryptIndex >= 0 || !decryptAllowed) reject(withSession(TPM_RC.ATTRIBUTES, n));
+      if (session.symmetric.algorithm === TPM_ALG.NULL) reject(withSession(TPM_RC.SYMMETRIC, n));
+      decryptIndex = k;
     }
-    if (k >= authHandles.length) reject(withSession(TPM_RC.ATTRIBUTES, n));
+    if (s.attributes & TPMA_SESSION.encrypt) {
+      if (encryptIndex >= 0 || !encryptAllowed) reject(withSession(TPM_RC.ATTRIBUTES, n));
+      if (session.symmetric.algorithm === TPM_ALG.NULL) reject(withSession(TPM_RC.SYMMETRIC, n));
+      encryptIndex = k;
+    }
+    // A session beyond the authorized handles only encrypts (or audits).
+    if (k >= authHandles.length && !crypt) reject(withSession(TPM_RC.ATTRIBUTES, n));
     return { cmd: s, session, hash };
   });
 
-  let cpHashes: Map<number, Uint8Array> | undefined;
+  /**
+   * The HMAC of session k over cpHash (the reference's ComputeCommandHMAC): the first
+   * authorization session also covers the nonceTPM of separate decrypt and encrypt sessions.
+   * With an empty key an empty HMAC is accepted.
+   */
+  const cpHashes = new Map<number, Uint8Array>();
+  const cpHashOf = (hash: HashAlgorithm): Uint8Array => {
+    let cp = cpHashes.get(hash.alg);
+    if (!cp) cpHashes.set(hash.alg, (cp = cpHash(hash, code, names, paramBytes)));
+    return cp;
+  };
+  const commandHmacOk = (k: number, key: Uint8Array): boolean => {
+    const l = live[k];
+    if (key.length === 0 && l.cmd.hmac.length === 0) return true;
+    let nonceDecrypt: Uint8Array = EMPTY;
+    let nonceEncrypt: Uint8Array = EMPTY;
+    if (k === 0 && authHandles.length > 0) {
+      if (decryptIndex > 0) nonceDecrypt = live[decryptIndex].session!.nonceTPM;
+      if (encryptIndex > 0 && encryptIndex !== decryptIndex) nonceEncrypt = live[encryptIndex].session!.nonceTPM;
+    }
+    const expected = sessionHmac(l.hash!, key, cpHashOf(l.hash!), l.cmd.nonce, l.session!.nonceTPM, nonceDecrypt, nonceEncrypt, l.cmd.attributes);
+    return equalBytes(expected, l.cmd.hmac);
+  };
+
   authHandles.forEach(({ h, i }, k) => {
     const s = sessions[k];
     const n = k + 1;
@@ -229,44 +269,59 @@ function run(machine: Machine, handlers: HandlerTable, command: Uint8Array, loca
       if (!equalBytes(trimTrailingZeros(s.hmac), trimTrailingZeros(authValue))) fail();
       return;
     }
-    const hash = l.hash!;
-    cpHashes ??= new Map();
-    let cp = cpHashes.get(hash.alg);
-    if (!cp) cpHashes.set(hash.alg, (cp = cpHash(hash, code, names, paramBytes)));
     if (l.session.type === 'hmac') {
-      const key = hmacKey(l.session, names[i], authValue);
-      const expected = sessionHmac(hash, key, cp, s.nonce, l.session.nonceTPM, EMPTY, EMPTY, s.attributes);
-      if (!equalBytes(expected, s.hmac)) fail();
-    } else {
-      // A policy session authorizes by its policyDigest matching the entity's authPolicy.
-      if (l.session.type === 'trial') reject(withSession(TPM_RC.ATTRIBUTES, n));
-      if (l.session.commandCode !== undefined && l.session.commandCode !== code) reject(withSession(TPM_RC.POLICY_CC, n));
-      const policy = authPolicyOf(ctx, handleValues[i]);
-      if (!policy) reject(withSession(TPM_RC.AUTH_UNAVAILABLE, n));
-      if (policy!.hashAlg !== l.session.hashAlg || !equalBytes(policy!.digest, l.session.policyDigest)) reject(withSession(TPM_RC.POLICY_FAIL, n));
-      // A policy limited in time or to one command's parameters (PolicySecret, PolicyCpHash).
-      if (l.session.timeout !== undefined && currentTime(machine) > l.session.timeout) reject(withSession(TPM_RC.EXPIRED, n));
-      if (l.session.cpHash && !equalBytes(l.session.cpHash, cp)) reject(withSession(TPM_RC.POLICY_FAIL, n));
-      // The ADMIN and DUP roles need a policy that names the command (Part 1 "Authorization Roles").
-      if (l.session.commandCode === undefined && role !== 'USER') reject(withSession(TPM_RC.POLICY_FAIL, n));
-      // PolicyPassword: the authValue in the clear; PolicyAuthValue: an HMAC over it (Part 1 "Policy Session").
-      if (l.session.isPasswordNeeded) {
-        if (!equalBytes(trimTrailingZeros(s.hmac), trimTrailingZeros(authValue))) fail();
-      } else if (l.session.isAuthValueNeeded) {
-        const expected = sessionHmac(hash, hmacKey(l.session, names[i], authValue), cp, s.nonce, l.session.nonceTPM, EMPTY, EMPTY, s.attributes);
-        if (!equalBytes(expected, s.hmac)) fail();
-      }
+      if (!commandHmacOk(k, hmacKey(l.session, names[i], authValue))) fail();
+      return;
+    }
+    // A policy session authorizes by its policyDigest matching the entity's authPolicy.
+    if (l.session.commandCode !== undefined && l.session.commandCode !== code) reject(withSession(TPM_RC.POLICY_CC, n));
+    const policy = authPolicyOf(ctx, handleValues[i]);
+    if (!policy) reject(withSession(TPM_RC.AUTH_UNAVAILABLE, n));
+    if (policy!.hashAlg !== l.session.hashAlg || !equalBytes(policy!.digest, l.session.policyDigest)) reject(withSession(TPM_RC.POLICY_FAIL, n));
+    // A policy limited in time or to one command's parameters (PolicySecret, PolicyCpHash).
+    if (l.session.timeout !== undefined && currentTime(machine) > l.session.timeout) reject(withSession(TPM_RC.EXPIRED, n));
+    if (l.session.cpHash && !equalBytes(l.session.cpHash, cpHashOf(l.hash!))) reject(withSession(TPM_RC.POLICY_FAIL, n));
+    // The ADMIN and DUP roles need a policy that names the command (Part 1 "Authorization Roles").
+    if (l.session.commandCode === undefined && role !== 'USER') reject(withSession(TPM_RC.POLICY_FAIL, n));
+    // PolicyPassword: the authValue in the clear; otherwise an HMAC, over the authValue after
+    // PolicyAuthValue (Part 1 "Policy Session").
+    if (l.session.isPasswordNeeded) {
+      if (!equalBytes(trimTrailingZeros(s.hmac), trimTrailingZeros(authValue))) fail();
+    } else if (!commandHmacOk(k, l.session.isAuthValueNeeded ? hmacKey(l.session, names[i], authValue) : l.session.sessionKey)) {
+      fail();
     }
   });
+  // Sessions that only encrypt: an HMAC with the session key alone.
+  for (let k = authHandles.length; k < live.length; k++) {
+    if (!commandHmacOk(k, live[k].session!.sessionKey)) reject(withSession(TPM_RC.BAD_AUTH, k + 1));
+  }
 
-  // --- Parameters, strictly (Part 3 "Parameter Unmarshaling Errors").
+  // The session value of parameter encryption: sessionKey ‖ authValue of the authorized entity (Part 1 "Session-based encryption").
+  const sessionValue = (k: number): Uint8Array => {
+    const key = live[k].session!.sessionKey;
+    const i = authHandles[k]?.i;
+    return i === undefined ? key : concat(key, trimTrailingZeros(authValueOf(ctx, handleValues[i]) ?? EMPTY));
+  };
+
+  // --- Parameter decryption (Part 1 "Session-based encryption"), then the parameters, strictly
+  // (Part 3 "Parameter Unmarshaling Errors").
+  let params = r;
+  if (decryptIndex >= 0) {
+    const l = live[decryptIndex];
+    if (paramBytes.length < 2) reject(withSession(TPM_RC.INSUFFICIENT, decryptIndex + 1));
+    const size = (paramBytes[0] << 8) | paramBytes[1];
+    if (size > paramBytes.length - 2) reject(withSession(TPM_RC.SIZE, decryptIndex + 1));
+    const clear = paramBytes.slice();
+    clear.set(parameterCrypt(l.hash!, l.session!.symmetric, sessionValue(decryptIndex), l.cmd.nonce, l.session!.nonceTPM, paramBytes.subarray(2, 2 + size), true), 2);
+    params = new Reader(clear, 0, clear.length);
+  }
   try {
-    Object.assign(input, codec.readFields(desc.params, r));
+    Object.assign(input, codec.readFields(desc.params, params));
   } catch (e) {
     if (e instanceof WireError) reject(withParameter(e.rc, 1 + desc.params.findIndex((p) => p.name === e.path[0])));
     throw e;
   }
-  if (r.remaining !== 0) reject(TPM_RC.SIZE);
+  if (params.remaining !== 0) reject(TPM_RC.SIZE);
 
   // --- The command itself.
   let output: Record<string, unknown>;
@@ -291,8 +346,24 @@ function run(machine: Machine, handlers: HandlerTable, command: Uint8Array, loca
   codec.writeFields(desc.responseParams, w, output);
   if (tag === TPM_ST.SESSIONS) {
     w.patch(paramSizeAt, 4, w.pos - paramStart);
+    // A new nonceTPM for every session used (Part 1 "Session Nonces").
+    const volatile = ctx.write('volatile');
+    for (const l of live) {
+      if (!l.session) continue;
+      const session = volatile.sessions![l.cmd.handle];
+      session.nonceCaller = l.cmd.nonce;
+      session.nonceTPM = machine.rng.bytes(l.hash!.digestSize);
+      l.session = session;
+    }
     const responseParams = w.written(paramStart, w.pos);
-    let rpHashes: Map<number, Uint8Array> | undefined;
+    // The first response parameter's data, encrypted with the new nonceTPM first.
+    if (encryptIndex >= 0 && responseParams.length >= 2) {
+      const l = live[encryptIndex];
+      const size = (responseParams[0] << 8) | responseParams[1];
+      const data = responseParams.subarray(2, 2 + size);
+      data.set(parameterCrypt(l.hash!, l.session!.symmetric, sessionValue(encryptIndex), l.session!.nonceTPM, l.cmd.nonce, data, false));
+    }
+    const rpHashes = new Map<number, Uint8Array>();
     live.forEach((l, k) => {
       const attrs = l.cmd.attributes;
       if (!l.session) {
@@ -301,25 +372,22 @@ function run(machine: Machine, handlers: HandlerTable, command: Uint8Array, loca
         w.u16(0);
         return;
       }
-      // A new nonceTPM for every use; the response HMAC over rpHash (Part 1 "Response HMAC").
       const hash = l.hash!;
-      const volatile = ctx.write('volatile');
-      const session = volatile.sessions![l.cmd.handle];
-      session.nonceCaller = l.cmd.nonce;
-      session.nonceTPM = machine.rng.bytes(hash.digestSize);
+      const session = l.session;
       if (!(attrs & TPMA_SESSION.continueSession)) delete volatile.sessions![l.cmd.handle];
-      // The response HMAC: every HMAC session, and policy sessions unless PolicyPassword was used;
-      // the authValue is in the key for HMAC sessions and after PolicyAuthValue (Part 1 "Response HMAC").
+      // The response HMAC: every session but a PolicyPassword one, keyed with the authValue as the
+      // command left it for HMAC sessions and after PolicyAuthValue; an empty key and an empty
+      // command HMAC give an empty one (Part 1 "Response HMAC"; the reference's ComputeResponseHMAC).
       let mac: Uint8Array = EMPTY;
       if (!session.isPasswordNeeded) {
-        rpHashes ??= new Map();
-        let rp = rpHashes.get(hash.alg);
-        if (!rp) rpHashes.set(hash.alg, (rp = rpHash(hash, TPM_RC.SUCCESS, code, responseParams)));
-        const i = authHandles[k].i;
-        // The authValue as the command left it: a new one after HierarchyChangeAuth, Clear...
-        const withAuth = session.type === 'hmac' || session.isAuthValueNeeded;
+        const i = authHandles[k]?.i;
+        const withAuth = i !== undefined && (session.type === 'hmac' || session.isAuthValueNeeded);
         const key = withAuth ? hmacKey(session, names[i], authValueOf(ctx, handleValues[i]) ?? EMPTY) : session.sessionKey;
-        mac = sessionHmac(hash, key, rp, session.nonceTPM, session.nonceCaller, EMPTY, EMPTY, attrs);
+        if (key.length || l.cmd.hmac.length) {
+          let rp = rpHashes.get(hash.alg);
+          if (!rp) rpHashes.set(hash.alg, (rp = rpHash(hash, TPM_RC.SUCCESS, code, responseParams)));
+          mac = sessionHmac(hash, key, rp, session.nonceTPM, session.nonceCaller, EMPTY, EMPTY, attrs);
+        }
       }
       w.u16(session.nonceTPM.length);
       w.bytes(session.nonceTPM);
