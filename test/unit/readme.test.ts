@@ -55,6 +55,15 @@ describe('README examples', () => {
     await client.run('PolicySecret', { authHandle: TPM_RH.ENDORSEMENT, policySession: session.handle, nonceTPM: empty, cpHashA: empty, policyRef: empty, expiration: 0 });
     const { certInfo } = await client.run('ActivateCredential', { activateHandle: ak.objectHandle, keyHandle: ek.objectHandle, credentialBlob, secret: encryptedSecret }, { auth: { keyHandle: { session } } });
     expect(new TextDecoder().decode(certInfo)).toBe('enrolment secret');
+
+    // A salted session that encrypts what goes to the TPM and what comes back.
+    const encrypted = await client.startAuthSession({
+      salt: { handle: srk.objectHandle, publicArea: srk.outPublic.publicArea },
+      symmetric: { algorithm: TPM_ALG.AES, keyBits: 128, mode: TPM_ALG.CFB },
+    });
+    encrypted.encrypt = true; // the TPM encrypts the first response parameter
+    const { randomBytes } = await client.run('GetRandom', { bytesRequested: 16 }, { encryptSession: encrypted });
+    expect(randomBytes.length).toBe(16);
   });
 
   it('vtpm/node use', async () => {
