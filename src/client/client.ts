@@ -57,6 +57,13 @@ export interface RunOptions {
    * the authorization sessions. A session authorizing a handle may encrypt as well.
    */
   encryptSession?: AuthSessionHandle;
+  /**
+   * A session that audits this command (set its `audit` flag), appended after the authorization
+   * and encryption sessions unless it is one of them (Part 1 "Session Audit"). The Names the
+   * client reads first (ReadPublic, NV_ReadPublic) are commands too and end exclusive audit:
+   * give `names` to keep a session exclusive.
+   */
+  auditSession?: AuthSessionHandle;
 }
 
 export interface StartSessionOptions {
@@ -100,7 +107,7 @@ export function passwordSession(password: Uint8Array | string = new Uint8Array(0
 interface Prepared {
   bytes: Uint8Array;
   /** Per session: the session, the entity it authorized (Name, authValue after the command) and the HMAC sent, for the response check. */
-  checks: ({ session: AuthSessionHandle; entity: { name: Uint8Array; authValue: Uint8Array } | null; sent: Uint8Array; sessionValue: Uint8Array } | null)[];
+  checks: ({ session: AuthSessionHandle; entity: { name: Uint8Array; authValue: Uint8Array } | null; sent: Uint8Array; sessionValue: Uint8Array; cpHash: Uint8Array; attributes: number } | null)[];
 }
 
 export interface ClientOptions {
@@ -155,6 +162,7 @@ export function createClient(transport: Transport, options: ClientOptions = {}):
       slots.push({ session: a.session, entity: { name: names[i], authValue }, after });
     });
     if (opts.encryptSession) slots.push({ session: opts.encryptSession, entity: null, after: EMPTY });
+    if (opts.auditSession && !slots.some((x) => x.session === opts.auditSession)) slots.push({ session: opts.auditSession, entity: null, after: EMPTY });
     for (const slot of slots) slot.session?.newNonce();
 
     // Parameter encryption of the first parameter's data (Part 1 "Session-based encryption").
@@ -190,7 +198,7 @@ export function createClient(transport: Transport, options: ClientOptions = {}):
       const hmac = session.commandHmac(cp, slot.entity, attributes, nonceDecrypt, nonceEncrypt);
       sessions.push({ sessionHandle: session.handle, nonce: session.nonceCaller, sessionAttributes: attributes, hmac });
       const entityAfter = slot.entity ? { name: slot.entity.name, authValue: slot.after } : null;
-      checks.push({ session, entity: entityAfter, sent: hmac, sessionValue: session.sessionValue(slot.entity ? slot.after : null) });
+      checks.push({ session, entity: entityAfter, sent: hmac, sessionValue: session.sessionValue(slot.entity ? slot.after : null), cpHash: cp, attributes });
     });
     return { bytes: buildCommand(d.code, handles, sessions, sent), checks };
   };
@@ -211,6 +219,7 @@ export function createClient(transport: Transport, options: ClientOptions = {}):
       if (!c.session.acceptResponse(rp, c.entity, s.nonce, s.sessionAttributes, s.hmac, c.sent)) {
         throw new Error(`TPM2_${name}: the response HMAC of session ${k + 1} does not verify`);
       }
+      c.session.recordAudit(c.cpHash, rp, c.attributes, s.sessionAttributes);
     });
     // The TPM encrypted the first response parameter's data with its new nonce.
     const encrypted = prepared?.checks.find((c) => c?.session.encrypt);
@@ -231,7 +240,7 @@ export function createClient(transport: Transport, options: ClientOptions = {}):
    * object's Name is empty.
    */
   const withNames = async (name: CommandName, input: unknown, opts: RunOptions = {}): Promise<RunOptions> => {
-    const sessionUsed = opts.encryptSession !== undefined || Object.values(opts.auth ?? {}).some((a) => typeof a === 'object' && !(a instanceof Uint8Array));
+    const sessionUsed = opts.encryptSession !== undefined || opts.auditSession !== undefined || Object.values(opts.auth ?? {}).some((a) => typeof a === 'object' && !(a instanceof Uint8Array));
     if (!sessionUsed || opts.sessions) return opts;
     const d = desc(name);
     const names = { ...opts.names };

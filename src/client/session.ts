@@ -25,6 +25,21 @@ export class AuthSessionHandle {
   /** Encrypt the first command parameter (TPMA_SESSION.decrypt) / have the TPM encrypt the first response parameter (TPMA_SESSION.encrypt). */
   decrypt = false;
   encrypt = false;
+  /**
+   * Session audit (Part 1 "Session Audit"): `audit` asks the TPM to extend this session's audit
+   * digest with each command (TPMA_SESSION.audit); `auditExclusive` makes the command fail with
+   * TPM_RC_EXCLUSIVE unless this is the TPM's exclusive audit session; `auditReset` restarts
+   * the digest, for the next command only (cleared once sent with an audited command).
+   */
+  audit = false;
+  auditExclusive = false;
+  auditReset = false;
+  /** The audit digest as the TPM keeps it, H(digest ‖ cpHash ‖ rpHash) per audited command; null before the first. */
+  auditDigest: Uint8Array | null = null;
+  /** The TPM reported this session as the exclusive audit session in the last audited response. */
+  exclusive = false;
+  /** An audit session is no longer bound once its digest starts (the reference's InitAuditSession). */
+  private unbound = false;
   /** The bind entity's Name and authValue, when bound. */
   readonly bind: { name: Uint8Array; authValue: Uint8Array } | null;
   readonly rng: Rng;
@@ -60,12 +75,13 @@ export class AuthSessionHandle {
 
   /** TPMA_SESSION for the next command. */
   attributes(): number {
-    return (this.continueSession ? 0x01 : 0) | (this.decrypt ? 0x20 : 0) | (this.encrypt ? 0x40 : 0);
+    const audit = this.audit ? 0x80 | (this.auditExclusive ? 0x02 : 0) | (this.auditReset ? 0x04 : 0) : 0;
+    return (this.continueSession ? 0x01 : 0) | audit | (this.decrypt ? 0x20 : 0) | (this.encrypt ? 0x40 : 0);
   }
 
   /** Is this session bound to the entity with this Name and authValue? */
   boundTo(name: Uint8Array, authValue: Uint8Array): boolean {
-    if (!this.bind) return false;
+    if (!this.bind || this.unbound) return false;
     const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
     return same(this.bind.name, name) && same(trimZeros(this.bind.authValue), trimZeros(authValue));
   }
@@ -111,6 +127,21 @@ export class AuthSessionHandle {
     if (key.length === 0 && sentHmac.length === 0) return hmac.length === 0;
     const expected = sessionHmac(this.hash, key, rpHash, nonceTPM, this.nonceCaller, EMPTY, EMPTY, attributes);
     return expected.length === hmac.length && expected.every((x, i) => x === hmac[i]);
+  }
+
+  /**
+   * After a successful command sent with TPMA_SESSION.audit: the digest starts at zeros on first
+   * use or auditReset, then digest := H(digest ‖ cpHash ‖ rpHash) (Part 1 "Session Audit").
+   */
+  recordAudit(cpHash: Uint8Array, rpHash: Uint8Array, sentAttributes: number, responseAttributes: number): void {
+    if (!(sentAttributes & 0x80)) return;
+    if (this.auditDigest === null || sentAttributes & 0x04) {
+      this.auditDigest = new Uint8Array(this.hash.digestSize);
+      this.unbound = true;
+      this.auditReset = false;
+    }
+    this.auditDigest = this.hash.digest(this.auditDigest, cpHash, rpHash);
+    this.exclusive = (responseAttributes & 0x02) !== 0;
   }
 }
 

@@ -7,8 +7,9 @@
  * Randomness: the RSASSA-PSS salt is drawn from rng. ECC nonces are RFC 6979 nonces derived from
  * the key and the digest with 32 octets from rng as additional input (RFC 6979 3.6), so a
  * seeded DRBG gives reproducible signatures and a weak rng alone cannot leak the key; with
- * `deterministic` the rng is not used and k depends on key and digest only. ECDAA is not
- * implemented (TPM_RC_SCHEME).
+ * `deterministic` the rng is not used and k depends on key and digest only. ECDAA signing
+ * needs the TPM's commit state, so the engine does it (TPM_RC_SCHEME here); ECDAA signatures
+ * are not verified (TPM_RC_SCHEME), as in the reference.
  */
 import { bytesEqual } from '../crypto/bytes.js';
 import type { Rng } from '../crypto/drbg.js';

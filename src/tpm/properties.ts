@@ -258,8 +258,9 @@ export function variableProperties(profile: Profile, state: Pick<TpmState, 'pers
     [TPM_PT.LOCKOUT_INTERVAL, da.recoveryTime],
     [TPM_PT.LOCKOUT_RECOVERY, da.lockoutRecovery],
     [TPM_PT.NV_WRITE_RECOVERY, 0],
-    [TPM_PT.AUDIT_COUNTER_0, 0],
-    [TPM_PT.AUDIT_COUNTER_1, 0],
+    // The command audit counter: high and low 32 bits (Part 2 "TPM_PT").
+    [TPM_PT.AUDIT_COUNTER_0, Number((state.persistent.auditCounter ?? 0n) >> 32n)],
+    [TPM_PT.AUDIT_COUNTER_1, Number((state.persistent.auditCounter ?? 0n) & 0xffffffffn)],
   ];
   return values.map(([property, value]) => ({ property, value: value >>> 0 }));
 }

@@ -67,7 +67,7 @@ function swtpmCapabilities(): { algs: Map<number, number>; commands: Map<number,
 const TPM2_ALGS = [
   TPM_ALG.RSA, TPM_ALG.SHA1, TPM_ALG.HMAC, TPM_ALG.AES, TPM_ALG.MGF1, TPM_ALG.KEYEDHASH, TPM_ALG.XOR, TPM_ALG.SHA256,
   TPM_ALG.SHA384, TPM_ALG.SHA512, TPM_ALG.SM3_256, TPM_ALG.SM4, TPM_ALG.RSASSA, TPM_ALG.RSAES, TPM_ALG.RSAPSS,
-  TPM_ALG.OAEP, TPM_ALG.ECDSA, TPM_ALG.ECDH, TPM_ALG.SM2, TPM_ALG.ECSCHNORR, TPM_ALG.KDF1_SP800_56A,
+  TPM_ALG.OAEP, TPM_ALG.ECDSA, TPM_ALG.ECDH, TPM_ALG.ECDAA, TPM_ALG.SM2, TPM_ALG.ECSCHNORR, TPM_ALG.KDF1_SP800_56A,
   TPM_ALG.KDF1_SP800_108, TPM_ALG.ECC, TPM_ALG.SYMCIPHER, TPM_ALG.CTR, TPM_ALG.OFB, TPM_ALG.CBC, TPM_ALG.CFB, TPM_ALG.ECB,
 ];
 const TCM2_ALGS = [
@@ -181,12 +181,12 @@ describe('TPM2_GetCapability(TPM_CAP_COMMANDS, PP_COMMANDS, AUDIT_COMMANDS)', ()
     expect([vendor.data.commandAttributes, vendor.more]).toEqual([[], 0]);
   });
 
-  it('lists PP_Commands as needing physical presence, and no audited commands yet', async () => {
+  it('lists PP_Commands as needing physical presence, and SetCommandCodeAuditStatus as audited (as manufactured)', async () => {
     const { client } = await startedTpm();
     const pp = await getCap<TPML_CC>(client, TPM_CAP.PP_COMMANDS, 0, 254);
     expect([pp.data.commandCodes, pp.more]).toEqual([[TPM_CC.PP_Commands], 0]);
     const audit = await getCap<TPML_CC>(client, TPM_CAP.AUDIT_COMMANDS, 0, 254);
-    expect([audit.data.commandCodes, audit.more]).toEqual([[], 0]);
+    expect([audit.data.commandCodes, audit.more]).toEqual([[TPM_CC.SetCommandCodeAuditStatus], 0]);
   });
 });
 
@@ -386,6 +386,7 @@ describe('TPM2_TestParms', () => {
       rsa(4096, { algorithm: TPM_ALG.AES, keyBits: 128, mode: TPM_ALG.CFB }),
       rsa(3072, NULL_SYM, { scheme: TPM_ALG.RSAPSS, details: { hashAlg: TPM_ALG.SHA384 } }),
       ecc(TPM_ECC.NIST_P256, { scheme: TPM_ALG.ECDSA, details: { hashAlg: TPM_ALG.SHA256 } }),
+      ecc(TPM_ECC.NIST_P384, { scheme: TPM_ALG.ECDAA, details: { hashAlg: TPM_ALG.SHA384, count: 0 } }),
       ecc(TPM_ECC.SM2_P256, { scheme: TPM_ALG.SM2, details: { hashAlg: TPM_ALG.SM3_256 } }, { algorithm: TPM_ALG.SM4, keyBits: 128, mode: TPM_ALG.CFB }),
       symcipher(TPM_ALG.AES, 256, TPM_ALG.CTR),
       symcipher(TPM_ALG.AES, 192, TPM_ALG.OFB),
@@ -409,7 +410,7 @@ describe('TPM2_TestParms', () => {
       [symcipher(TPM_ALG.CAMELLIA, 128, TPM_ALG.CFB), TPM_RC.SYMMETRIC],
       [symcipher(TPM_ALG.NULL, 0, TPM_ALG.NULL), TPM_RC.SYMMETRIC],
       [rsa(2048, NULL_SYM, { scheme: TPM_ALG.ECDSA, details: { hashAlg: TPM_ALG.SHA256 } }), TPM_RC.VALUE],
-      [ecc(TPM_ECC.NIST_P256, { scheme: TPM_ALG.ECDAA, details: { hashAlg: TPM_ALG.SHA256, count: 0 } }), TPM_RC.SCHEME],
+      [ecc(TPM_ECC.NIST_P256, { scheme: TPM_ALG.ECMQV, details: { hashAlg: TPM_ALG.SHA256 } }), TPM_RC.SCHEME],
       [keyedHash({ scheme: TPM_ALG.HMAC, details: { hashAlg: TPM_ALG.SHA3_256 } }), TPM_RC.HASH],
     ];
     for (const [parameters, rc] of cases) {

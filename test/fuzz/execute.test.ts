@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createTpm, type Tpm } from '../../src/tpm/engine.js';
-import { decodeSnapshot } from '../../src/tpm/state/snapshot.js';
+import type { Tpm } from '../../src/tpm/engine.js';
+import { checkWellFormed, startedFuzzTpm, stateOf } from '../helpers/fuzz.js';
 
 const corpus: Uint8Array[] = gunzipSync(readFileSync(join(import.meta.dirname, '..', 'vectors', 'transcripts', 'tpm2-tools-5.4-swtpm.jsonl.gz')))
   .toString('utf8')
@@ -17,41 +17,7 @@ const corpus: Uint8Array[] = gunzipSync(readFileSync(join(import.meta.dirname, '
   .filter((_, i) => i % 7 === 0)
   .map((l) => Uint8Array.from(Buffer.from(JSON.parse(l).command as string, 'hex')));
 
-function checkWellFormed(cmd: Uint8Array, r: Uint8Array): number {
-  expect(r.length).toBeGreaterThanOrEqual(10);
-  const v = new DataView(r.buffer, r.byteOffset, r.byteLength);
-  const tag = v.getUint16(0);
-  expect([0x8001, 0x8002]).toContain(tag);
-  expect(v.getUint32(2)).toBe(r.length);
-  const rc = v.getUint32(6);
-  if (rc !== 0) {
-    expect(r.length).toBe(10);
-    expect(tag).toBe(0x8001);
-  } else if (tag === 0x8002) {
-    expect(new DataView(cmd.buffer, cmd.byteOffset).getUint16(0)).toBe(0x8002);
-  }
-  return rc;
-}
-
-/** The state without the DRBG (drawing randomness is not a state change a command must undo). */
-/**
- * The state, less the dictionary-attack bookkeeping: a failed authorization of a DA-protected
- * entity (lockoutAuth, NV indices) changes it by design (Part 1 "Dictionary Attack Protection").
- */
-function stateOf(tpm: Tpm): unknown {
-  const state = decodeSnapshot<{ state: { persistent: { da?: unknown }; volatile: { daLockoutTimer?: number; daSelfHealTimer?: number } } }>(tpm.snapshot()).state;
-  delete state.persistent.da;
-  delete state.volatile.daLockoutTimer;
-  delete state.volatile.daSelfHealTimer;
-  return state;
-}
-
-function started(profile: string): Tpm {
-  let now = 0;
-  const tpm = createTpm({ profile, seed: 'fuzz', clock: { now: () => now++ } });
-  tpm.execute(Uint8Array.from([0x80, 0x01, 0, 0, 0, 12, 0, 0, 1, 0x44, 0, 0]));
-  return tpm;
-}
+const started = (profile: string): Tpm => startedFuzzTpm(profile);
 
 const mutate = (base: Uint8Array, edits: [number, number][], cut: number | null): Uint8Array => {
   const out = base.slice(0, cut === null ? base.length : Math.min(base.length, cut));

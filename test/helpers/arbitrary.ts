@@ -14,6 +14,8 @@ export interface ArbitraryOptions {
   maxBytes?: number;
   /** Longest list to generate. */
   maxItems?: number;
+  /** Whether the outermost value may take its NULL alternatives (as a `+` parameter, TPMT_PUBLIC+ say). */
+  allowNull?: boolean;
 }
 
 export function valueArbitrary(schema: Schema, limits: Limits, type: string, options: ArbitraryOptions = {}): fc.Arbitrary<unknown> {
@@ -126,7 +128,7 @@ export function valueArbitrary(schema: Schema, limits: Limits, type: string, opt
     return out;
   };
 
-  return fc.gen().map((g) => gen(g as unknown as Gen, type, false));
+  return fc.gen().map((g) => gen(g as unknown as Gen, type, options.allowNull ?? false));
 }
 
 /** Drops the informational `bytes` that decoding adds to wrapped structures. */

@@ -190,4 +190,39 @@ describe.skipIf(!HAVE_TPM2_TOOLS || !implemented('CreatePrimary', 'Create', 'Loa
     await run('tpm2_flushcontext', session);
     expect(readFileSync(path('cred.out'), 'utf8')).toBe('credential secret');
   });
+
+  it.skipIf(!implemented('Commit', 'Sign'))('commit and sign with an ECDAA key (-s ecdaa --commit-index); [s]G = E + [T]Q on the host', async () => {
+    const { p256 } = await import('@noble/curves/nist.js');
+    const { createCodec } = await import('../../src/wire/codec.js');
+    const { DEFAULT_LIMITS, SCHEMA } = await import('../../src/gen/schemas.js');
+    const { TPM_ALG } = await import('../../src/gen/constants.js');
+    type Point = { x: Uint8Array; y: Uint8Array };
+    const codec = createCodec({ schema: SCHEMA, limits: DEFAULT_LIMITS, strict: false });
+    const decode = <T>(type: string, name: string) => codec.decode<T>(type, new Uint8Array(readFileSync(path(name))));
+    const big = (b: Uint8Array) => BigInt('0x' + (Buffer.from(b).toString('hex') || '0'));
+    const point = (p: Point) => p256.Point.fromAffine({ x: big(p.x), y: big(p.y) });
+    await run('tpm2_create', '-C', path('primary.ctx'), '-G', 'ecc256:ecdaa', '-u', path('daa.pub'), '-r', path('daa.priv'));
+    await run('tpm2_load', '-C', path('primary.ctx'), '-u', path('daa.pub'), '-r', path('daa.priv'), '-c', path('daa.ctx'));
+    const msg = file('daa.msg', 'anonymously signed');
+    const digest = new Uint8Array(createHash('sha256').update('anonymously signed').digest());
+    const Q = point(decode<{ publicArea: { unique: Point } }>('TPM2B_PUBLIC', 'daa.pub').publicArea.unique);
+    for (const i of [1, 2]) {
+      await run('tpm2_commit', '-c', path('daa.ctx'), '-t', path(`count${i}`), '--eccpoint-K', path(`K${i}`), '--eccpoint-L', path(`L${i}`), '-u', path(`E${i}`));
+    }
+    // Sign with the first count; the second is still open.
+    const count = readFileSync(path('count1')).readUInt16BE(0);
+    expect(readFileSync(path('count2')).readUInt16BE(0)).toBe(count + 1);
+    await run('tpm2_sign', '-c', path('daa.ctx'), '-g', 'sha256', '-s', 'ecdaa', `--commit-index=${count}`, '-o', path('daa.sig'), msg);
+    const sig = decode<{ sigAlg: number; signature: { hash: number; signatureR: Uint8Array; signatureS: Uint8Array } }>('TPMT_SIGNATURE', 'daa.sig');
+    expect([sig.sigAlg, sig.signature.hash]).toEqual([TPM_ALG.ECDAA, TPM_ALG.SHA256]);
+    // Without s2, only E = [r]G is computed.
+    expect(decode<{ point: Point }>('TPM2B_ECC_POINT', 'K1').point.x.length).toBe(0);
+    const E = point(decode<{ point: Point }>('TPM2B_ECC_POINT', 'E1').point);
+    const T = big(new Uint8Array(createHash('sha256').update(sig.signature.signatureR).update(digest).digest())) % p256.Point.CURVE().n;
+    expect(p256.Point.BASE.multiply(big(sig.signature.signatureS)).equals(E.add(Q.multiply(T)))).toBe(true);
+    // The count is used up: TPM_RC_VALUE.
+    const again = await tool(tcti, ['tpm2_sign', '-c', path('daa.ctx'), '-g', 'sha256', '-s', 'ecdaa', `--commit-index=${count}`, '-o', path('daa.sig2'), msg]);
+    expect(again.code).not.toBe(0);
+    expect(again.stderr).toMatch(/_Sign\(0x84\)/);
+  });
 });

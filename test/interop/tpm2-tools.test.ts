@@ -119,7 +119,8 @@ for (const protocol of ['mssim', 'swtpm'] as const) {
       it('commands: every implemented command is listed', async () => {
         const out = await run('tpm2_getcap', 'commands');
         expect(out).toMatch(/^TPM2_CC_Startup:\n\s+value: 0x\w*144\n/m);
-        expect(out.match(/^TPM2_CC_\w+:$/gm)).toHaveLength(implementedCount());
+        // tpm2-tools 5.4 prints commands newer than its headers (1.83's PolicyParameters) as a raw code.
+        expect((out.match(/^TPM2_CC_\w+:$/gm) ?? []).length + (out.match(/^0x[0-9a-f]+:$/gim) ?? []).length).toBe(implementedCount());
       });
 
       it('pcrs', async () => {

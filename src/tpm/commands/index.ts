@@ -12,6 +12,7 @@ import { randomHandlers } from './16-random/index.js';
 import { sequenceHandlers } from './17-hash-hmac-sequences/index.js';
 import { ephemeralEcHandlers } from './19-ephemeral-ec/index.js';
 import { signingHandlers } from './20-signing/index.js';
+import { commandAuditHandlers } from './21-command-audit/index.js';
 import { pcrHandlers } from './22-pcr/index.js';
 import { policyHandlers } from './23-enhanced-authorization/index.js';
 import { hierarchyHandlers } from './24-hierarchy/index.js';
@@ -33,6 +34,7 @@ export const HANDLERS: HandlerTable = {
   ...sequenceHandlers,
   ...ephemeralEcHandlers,
   ...signingHandlers,
+  ...commandAuditHandlers,
   ...pcrHandlers,
   ...policyHandlers,
   ...hierarchyHandlers,

@@ -13,14 +13,15 @@ import { CommandContext, type Machine } from '../context.js';
 import { ProtocolError } from '../../protocol/errors.js';
 import { TpmFault, tpmError, withHandle, withParameter, withSession } from '../errors.js';
 import type { HandlerTable } from '../commands/handler.js';
-import { authPolicyOf, authUnavailable, authValueOf, hierarchyCheck, isDaProtected, nameOf, objectHierarchy, trimTrailingZeros } from './entities.js';
+import { authUnavailable, authValueOf, hierarchyCheck, isDaProtected, nameOf, objectHierarchy, trimTrailingZeros } from './entities.js';
 import { nvIndexOf, nvPinAuthorizationFailed } from '../nv.js';
 import { daAuthorizationCheck, daAuthorizationFailed } from '../da.js';
 import type { HashAlgorithm } from '../../crypto/hash.js';
 import { physicalPresenceRequired } from '../properties.js';
-import { currentTime } from '../state/lifecycle.js';
+import { policySessionCheck } from './policy-check.js';
 import { cpHash, parameterCrypt, rpHash, sessionHmac } from '../../protocol/session.js';
 import type { AuthSession } from '../state/types.js';
+import { auditSession, commandAudit, endExclusiveAudit } from '../audit.js';
 
 const HEADER = 10;
 const MAX_SESSIONS = 3;
@@ -180,10 +181,11 @@ function run(machine: Machine, handlers: HandlerTable, command: Uint8Array, loca
   const encryptAllowed = desc.responseParams.length > 0 && desc.responseParams[0].type.startsWith('TPM2B_');
   let decryptIndex = -1;
   let encryptIndex = -1;
+  let auditIndex = -1;
   const live: LiveSession[] = sessions.map((s, k) => {
     const n = k + 1;
     const crypt = s.attributes & (TPMA_SESSION.encrypt | TPMA_SESSION.decrypt);
-    const audit = s.attributes & (TPMA_SESSION.audit | TPMA_SESSION.auditExclusive | TPMA_SESSION.auditReset);
+    const audit = s.attributes & TPMA_SESSION.audit;
     if (s.handle === TPM_RH.TPM_RS_PW) {
       // A password is always for a handle, has no nonce, and may only ask to continue (Part 1 "Password Authorizations").
       if (k >= authHandles.length) reject(withSession(TPM_RC.HANDLE, n));
@@ -197,9 +199,9 @@ function run(machine: Machine, handlers: HandlerTable, command: Uint8Array, loca
     used.add(s.handle);
     if (session.type === 'trial') reject(withSession(TPM_RC.ATTRIBUTES, n));
     const hash = machine.profile.crypto.hash(session.hashAlg)!;
-    if (s.nonce.length < 16 || s.nonce.length > hash.digestSize) reject(withSession(TPM_RC.SIZE, n));
-    // Audit comes with the sessions issue; refuse rather than ignore it.
-    if (audit) reject(withSession(TPM_RC.ATTRIBUTES, n));
+    // After PolicyPassword no HMAC uses nonceCaller: tpm2-tss sends an empty one (the reference checks no size).
+    const nonceUnused = session.type === 'policy' && session.isPasswordNeeded && s.nonce.length === 0;
+    if ((s.nonce.length < 16 && !nonceUnused) || s.nonce.length > hash.digestSize) reject(withSession(TPM_RC.SIZE, n));
     if (s.attributes & TPMA_SESSION.decrypt) {
       if (decryptIndex >= 0 || !decryptAllowed) reject(withSession(TPM_RC.ATTRIBUTES, n));
       if (session.symmetric.algorithm === TPM_ALG.NULL) reject(withSession(TPM_RC.SYMMETRIC, n));
@@ -210,8 +212,16 @@ function run(machine: Machine, handlers: HandlerTable, command: Uint8Array, loca
       if (session.symmetric.algorithm === TPM_ALG.NULL) reject(withSession(TPM_RC.SYMMETRIC, n));
       encryptIndex = k;
     }
-    // A session beyond the authorized handles only encrypts (or audits).
-    if (k >= authHandles.length && !crypt) reject(withSession(TPM_RC.ATTRIBUTES, n));
+    // Session audit (Part 1 "Session Audit"): one HMAC session per command; with auditExclusive
+    // (and no auditReset) an audit session already in use must be the exclusive one.
+    if (audit) {
+      if (auditIndex >= 0 || session.type !== 'hmac') reject(withSession(TPM_RC.ATTRIBUTES, n));
+      const exclusive = s.attributes & TPMA_SESSION.auditExclusive && !(s.attributes & TPMA_SESSION.auditReset);
+      if (exclusive && session.auditDigest !== undefined && ctx.read('volatile').exclusiveAuditSession !== s.handle) reject(TPM_RC.EXCLUSIVE);
+      auditIndex = k;
+    }
+    // A session beyond the authorized handles only encrypts or audits.
+    if (k >= authHandles.length && !crypt && !audit) reject(withSession(TPM_RC.ATTRIBUTES, n));
     return { cmd: s, session, hash };
   });
 
@@ -273,16 +283,11 @@ function run(machine: Machine, handlers: HandlerTable, command: Uint8Array, loca
       if (!commandHmacOk(k, hmacKey(l.session, names[i], authValue))) fail();
       return;
     }
-    // A policy session authorizes by its policyDigest matching the entity's authPolicy.
+    // A policy session authorizes by its policyDigest matching the entity's authPolicy and the
+    // conditions its policy commands set (dispatch/policy-check.ts).
     if (l.session.commandCode !== undefined && l.session.commandCode !== code) reject(withSession(TPM_RC.POLICY_CC, n));
-    const policy = authPolicyOf(ctx, handleValues[i]);
-    if (!policy) reject(withSession(TPM_RC.AUTH_UNAVAILABLE, n));
-    if (policy!.hashAlg !== l.session.hashAlg || !equalBytes(policy!.digest, l.session.policyDigest)) reject(withSession(TPM_RC.POLICY_FAIL, n));
-    // A policy limited in time or to one command's parameters (PolicySecret, PolicyCpHash).
-    if (l.session.timeout !== undefined && currentTime(machine) > l.session.timeout) reject(withSession(TPM_RC.EXPIRED, n));
-    if (l.session.cpHash && !equalBytes(l.session.cpHash, cpHashOf(l.hash!))) reject(withSession(TPM_RC.POLICY_FAIL, n));
-    // The ADMIN and DUP roles need a policy that names the command (Part 1 "Authorization Roles").
-    if (l.session.commandCode === undefined && role !== 'USER') reject(withSession(TPM_RC.POLICY_FAIL, n));
+    const policyRc = policySessionCheck(ctx, l.session, l.hash!, { code, handle, role, names, parameters: paramBytes, cpHash: () => cpHashOf(l.hash!) });
+    if (policyRc) reject(withSession(policyRc, n));
     // PolicyPassword: the authValue in the clear; otherwise an HMAC, over the authValue after
     // PolicyAuthValue (Part 1 "Policy Session").
     if (l.session.isPasswordNeeded) {
@@ -344,6 +349,14 @@ function run(machine: Machine, handlers: HandlerTable, command: Uint8Array, loca
   if (tag === TPM_ST.SESSIONS) paramSizeAt = w.reserve(4);
   const paramStart = w.pos;
   codec.writeFields(desc.responseParams, w, output);
+  // rpHash by hash algorithm over the response parameters as sent, after encryption (Part 1 "rpHash").
+  const responseParams = w.written(paramStart, w.pos);
+  const rpHashes = new Map<number, Uint8Array>();
+  const rpHashOf = (hash: HashAlgorithm): Uint8Array => {
+    let rp = rpHashes.get(hash.alg);
+    if (!rp) rpHashes.set(hash.alg, (rp = rpHash(hash, TPM_RC.SUCCESS, code, responseParams)));
+    return rp;
+  };
   if (tag === TPM_ST.SESSIONS) {
     w.patch(paramSizeAt, 4, w.pos - paramStart);
     // A new nonceTPM for every session used (Part 1 "Session Nonces").
@@ -355,7 +368,6 @@ function run(machine: Machine, handlers: HandlerTable, command: Uint8Array, loca
       session.nonceTPM = machine.rng.bytes(l.hash!.digestSize);
       l.session = session;
     }
-    const responseParams = w.written(paramStart, w.pos);
     // The first response parameter's data, encrypted with the new nonceTPM first.
     if (encryptIndex >= 0 && responseParams.length >= 2) {
       const l = live[encryptIndex];
@@ -363,9 +375,14 @@ function run(machine: Machine, handlers: HandlerTable, command: Uint8Array, loca
       const data = responseParams.subarray(2, 2 + size);
       data.set(parameterCrypt(l.hash!, l.session!.symmetric, sessionValue(encryptIndex), l.session!.nonceTPM, l.cmd.nonce, data, false));
     }
-    const rpHashes = new Map<number, Uint8Array>();
+    // Session audit: extend the session's digest; the response reports exclusivity (Part 1 "Session Audit").
+    let audited: { attributes: number; started: boolean } | undefined;
+    if (auditIndex >= 0) {
+      const l = live[auditIndex];
+      audited = auditSession(ctx, l.cmd.handle, l.session!, l.hash!, l.cmd.attributes, cpHashOf(l.hash!), rpHashOf(l.hash!));
+    }
     live.forEach((l, k) => {
-      const attrs = l.cmd.attributes;
+      const attrs = audited && k === auditIndex ? audited.attributes : l.cmd.attributes;
       if (!l.session) {
         w.u16(0);
         w.u8(attrs & TPMA_SESSION.continueSession);
@@ -384,9 +401,7 @@ function run(machine: Machine, handlers: HandlerTable, command: Uint8Array, loca
         const withAuth = i !== undefined && (session.type === 'hmac' || session.isAuthValueNeeded);
         const key = withAuth ? hmacKey(session, names[i], authValueOf(ctx, handleValues[i]) ?? EMPTY) : session.sessionKey;
         if (key.length || l.cmd.hmac.length) {
-          let rp = rpHashes.get(hash.alg);
-          if (!rp) rpHashes.set(hash.alg, (rp = rpHash(hash, TPM_RC.SUCCESS, code, responseParams)));
-          mac = sessionHmac(hash, key, rp, session.nonceTPM, session.nonceCaller, EMPTY, EMPTY, attrs);
+          mac = sessionHmac(hash, key, rpHashOf(hash), session.nonceTPM, session.nonceCaller, EMPTY, EMPTY, attrs);
         }
       }
       w.u16(session.nonceTPM.length);
@@ -395,13 +410,19 @@ function run(machine: Machine, handlers: HandlerTable, command: Uint8Array, loca
       w.u16(mac.length);
       w.bytes(mac);
     });
+    // A session whose audit digest (re)started is no longer bound (the reference's InitAuditSession).
+    if (audited?.started) live[auditIndex].session!.boundEntity = null;
   }
+  // Any other successful command that may have sessions ends exclusive audit (the reference's UpdateAuditSessionStatus).
+  if (auditIndex < 0 && desc.tag !== 'no-sessions') endExclusiveAudit(ctx);
   w.patch(sizeAt, 4, w.pos);
 
   // --- One commit. Changing what an orderly Shutdown saved voids it (Part 1 "Shutdown").
   if (code !== TPM_CC.Shutdown && code !== TPM_CC.Startup && ctx.read('persistent').orderlyShutdown !== null && changesSavedState(machine, ctx)) {
     ctx.write('persistent').orderlyShutdown = null;
   }
+  // Command audit (Part 1 "Command Audit"); its counter does not void an orderly shutdown.
+  commandAudit(ctx, machine.state.persistent, code, cpHashOf, rpHashOf);
   ctx.commit();
   return w.finish();
 }

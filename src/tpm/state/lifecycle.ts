@@ -3,7 +3,7 @@
  * "Startup", "Shutdown"): manufacture, _TPM_Init (power on), Startup CLEAR/STATE as TPM Reset,
  * TPM Restart and TPM Resume, Shutdown, and the _TPM_Hash_Start/Data/End event sequence.
  */
-import { TPM_ALG, TPM_RC, TPM_SU } from '../../gen/constants.js';
+import { TPM_ALG, TPM_CC, TPM_RC, TPM_SU } from '../../gen/constants.js';
 import type { CommandContext, Machine } from '../context.js';
 import { tpmError } from '../errors.js';
 import { countPcrChange, DRTM_PCR, extendValue, freshPcrValues, startupPcrChanges } from '../pcr.js';
@@ -42,6 +42,10 @@ export function manufacture(profile: Profile, rng: Rng): TpmState {
     hierarchyPolicy: { owner: noPolicy(), endorsement: noPolicy(), lockout: noPolicy() },
     disableClear: false,
     da: initialDaState(profile.limits),
+    // Command audit as manufactured (the reference's CommandAuditPreInstall_Init).
+    auditCommands: [TPM_CC.SetCommandCodeAuditStatus],
+    auditHashAlg: contextHash(profile).alg,
+    auditCounter: 0n,
   };
   return {
     persistent,
@@ -162,8 +166,13 @@ export function startup(ctx: CommandContext, startupType: number): void {
     }
     p.resetCount = (p.resetCount + 1) >>> 0;
     sr.restartCount = 0;
+    // TPM Reset empties the command audit digest (Part 1 "Command Audit").
+    delete sr.commandAuditDigest;
   } else {
     sr.restartCount = ((saved?.restartCount ?? sr.restartCount) + 1) >>> 0;
+    // ... and restores the command audit digest as Shutdown(STATE) saved it.
+    if (saved?.commandAuditDigest) sr.commandAuditDigest = saved.commandAuditDigest;
+    else if (saved) delete sr.commandAuditDigest;
   }
 
   const clear = ctx.write('stateClear');
@@ -227,6 +236,7 @@ export function shutdown(ctx: CommandContext, machine: Machine, shutdownType: nu
       restartCount: ctx.read('stateReset').restartCount,
       pcrAuthValues: clear.pcrAuthValues.map((a) => a.slice()),
       hierarchy: saveHierarchyState(clear, ctx.read('stateReset')),
+      commandAuditDigest: ctx.read('stateReset').commandAuditDigest,
     };
   } else {
     p.savedState = null;

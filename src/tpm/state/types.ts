@@ -58,6 +58,8 @@ export interface SavedState {
   /** Hierarchy state a TPM Resume restores and the TPM Reset data a Restart keeps (Part 1
    * "Shutdown": the saved state); absent in states saved before these existed. */
   hierarchy?: SavedHierarchyState;
+  /** The command audit digest (StateResetState.commandAuditDigest) a Restart or Resume restores. */
+  commandAuditDigest?: Uint8Array;
 }
 
 /** What Shutdown(STATE) saves of the hierarchies (Part 1 "Hierarchies"; Part 3 "TPM2_Startup"). */
@@ -133,6 +135,13 @@ export interface PersistentState {
   ppCommands?: number[];
   /** Persistent objects by persistent handle (TPM2_EvictControl); absent before objects existed. */
   objects?: { [handle: number]: ObjectRecord };
+  /** Command audit (Part 1 "Command Audit"; src/tpm/audit.ts): the audited command codes, ascending
+   * (absent: SetCommandCodeAuditStatus only, as manufactured), the audit hash (absent: the
+   * context-integrity hash), and the audit counter (TPM_PT_AUDIT_COUNTER_0/1), incremented each
+   * time a new command audit digest starts. */
+  auditCommands?: number[];
+  auditHashAlg?: number;
+  auditCounter?: bigint;
 }
 
 export interface StateResetState {
@@ -145,6 +154,9 @@ export interface StateResetState {
   contextCounter?: number;
   /** The split-operation commit state of TPM2_Commit and TPM2_EC_Ephemeral; absent until first used. */
   commit?: CommitState;
+  /** The command audit digest (Part 1 "Command Audit"): empty or absent until an audited command
+   * starts it; emptied by TPM Reset, by a change of the audit hash and by GetCommandAuditDigest. */
+  commandAuditDigest?: Uint8Array;
 }
 
 /**
@@ -218,12 +230,31 @@ export interface AuthSession {
   isAuthValueNeeded?: boolean;
   /** PolicyPassword: the HMAC field carries the entity's authValue in the clear. */
   isPasswordNeeded?: boolean;
+  /** Session audit (Part 1 "Session Audit"): the session's audit digest, present once the session
+   * was used with TPMA_SESSION.audit (the reference's isAudit); zeros at the first audited command
+   * and at auditReset, then H(auditDigest ‖ cpHash ‖ rpHash) for each audited command. */
+  auditDigest?: Uint8Array;
   /** TPM Time (ms) when the session started, for policy expirations. */
   startTime?: number;
   /** PolicySecret/PolicySigned expiration: TPM Time (ms) after which the session fails (TPM_RC_EXPIRED). */
   timeout?: number;
   /** cpHashA of PolicySecret/PolicySigned/PolicyCpHash: the only command parameters it authorizes. */
   cpHash?: Uint8Array;
+  /** PolicyNameHash / PolicyDuplicationSelect: H(Names of the handles) of the command it authorizes.
+   * cpHash, nameHash, pHash and templateHash exclude each other (the reference's u1 union). */
+  nameHash?: Uint8Array;
+  /** PolicyParameters: H(commandCode ‖ parameters) of the command it authorizes. */
+  pHash?: Uint8Array;
+  /** PolicyTemplate: H(inPublic) of the Create, CreatePrimary or CreateLoaded it authorizes. */
+  templateHash?: Uint8Array;
+  /** PolicyPCR: pcrUpdateCounter when the PCRs were checked; a change since fails with TPM_RC_PCR_CHANGED. */
+  pcrUpdateCounter?: number;
+  /** PolicyLocality: the TPMA_LOCALITY the command must come from. */
+  commandLocality?: number;
+  /** PolicyPhysicalPresence: physical presence must be asserted at use. */
+  isPPRequired?: boolean;
+  /** PolicyNvWritten: the TPMA_NV_WRITTEN state the authorized index must have. */
+  nvWrittenState?: boolean;
 }
 
 export interface VolatileState {
@@ -266,6 +297,9 @@ export interface VolatileState {
   daLockoutTimer?: number;
   /** TPM2_ClockRateAdjust: the rate offset in 1/30000 steps (+ slower, - faster), within ±5000. */
   clockRateAdjust?: number;
+  /** The exclusive audit session's handle (Part 1 "Session Audit", exclusive audit): cleared by a
+   * successful command that allows sessions and has no audit session, and by flushing the session. */
+  exclusiveAuditSession?: number;
 }
 
 export interface TpmState {

@@ -12,8 +12,8 @@ import { commit, generateR } from './commit-state.js';
  * TPM2_Commit (Part 3 "TPM2_Commit"): the first phase of an anonymous (ECDAA) signature. With
  * r of the next commit count, bound to the key's Name: K = [ds]B and L = [r]B for
  * B = (H_nameAlg(s2) mod p, y2) when s2 is given, E = [r]P1 when P1 is given, or E = [r]G when
- * neither is. Only a key whose scheme is anonymous (ECDAA) may commit; the profiles here do
- * not implement ECDAA, so every key is refused with TPM_RC_SCHEME.
+ * neither is. Only a key whose scheme is anonymous (ECDAA) may commit (tpm2 profile; tcm2 has
+ * no ECDAA); TPM2_Sign with the ECDAA scheme and the returned count uses r once.
  */
 export const Commit: Handler<'Commit'> = (ctx, { signHandle, P1, s2, y2 }) => {
   const key = requireObject(ctx, signHandle, 'signHandle');

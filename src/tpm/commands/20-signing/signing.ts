@@ -18,6 +18,7 @@ import type { CommandContext } from '../../context.js';
 import { rsaPrivateKey } from '../../keys.js';
 import type { ObjectRecord } from '../../state/types.js';
 import { ensureTested } from '../10-testing/self-test.js';
+import { signEcdaa } from './ecdaa.js';
 
 /** Signature schemes by key type (the reference's CryptIsAsymSignScheme; HMAC for keyedHash). */
 const SIGN_SCHEMES: Readonly<Record<number, ReadonlySet<number>>> = {
@@ -35,7 +36,8 @@ export const schemeHash = (scheme: { scheme: number; details: unknown }): number
  * unless it is NULL, then the caller's; both set, they must agree in scheme and hash; the
  * result must be a signature scheme of the key type with an implemented hash. Undefined when
  * no scheme can be chosen (the caller's TPM_RC_SCHEME). ECDAA, a split scheme, needs the
- * caller's count, so a key's ECDAA scheme is not taken for a NULL input.
+ * caller's count, so a key's ECDAA scheme is not taken for a NULL input; with both given, the
+ * caller's scheme (and its count) is used.
  */
 export function selectSignScheme(ctx: CommandContext, key: ObjectRecord, inScheme: TPMT_SIG_SCHEME): TPMT_SIG_SCHEME | undefined {
   const type = key.public.type;
@@ -59,8 +61,9 @@ export function selectSignScheme(ctx: CommandContext, key: ObjectRecord, inSchem
 
 /**
  * Signs `digest` with a loaded signing object under a scheme from selectSignScheme (the
- * reference's CryptSign). RSA keys use the record's cached private key. Errors are the bare
- * codes CryptSign returns: TPM_RC_VALUE for a digest the RSA scheme cannot take, TPM_RC_SCHEME.
+ * reference's CryptSign). RSA keys use the record's cached private key; ECDAA uses (and ends)
+ * the commit of the scheme's count. Errors are the bare codes CryptSign returns: TPM_RC_VALUE for
+ * a digest the RSA scheme cannot take or an ECDAA count not committed, TPM_RC_SCHEME.
  */
 export function signWith(ctx: CommandContext, key: ObjectRecord, scheme: TPMT_SIG_SCHEME, digest: Uint8Array, field: string): TPMT_SIGNATURE {
   const sigAlg = scheme.scheme;
@@ -73,5 +76,6 @@ export function signWith(ctx: CommandContext, key: ObjectRecord, scheme: TPMT_SI
     const sig = guard(() => (sigAlg === TPM_ALG.RSASSA ? rsassaSign(rsa, hash, digest) : rsapssSign(rsa, hash, digest, ctx.rng)));
     return { sigAlg, signature: { hash: hashAlg, sig } };
   }
+  if (key.public.type === TPM_ALG.ECC && sigAlg === TPM_ALG.ECDAA) return signEcdaa(ctx, key, scheme, digest, field);
   return guard(() => signDigest(key.public, key.sensitive!, scheme, digest, ctx.rng));
 }

@@ -12,7 +12,7 @@ import { requireEnabled } from './enabled.js';
  * new SPS, shProof and ehProof; shEnable and ehEnable SET; ownerAuth, endorsementAuth,
  * lockoutAuth and their policies empty; owner-created NV indices deleted; the DA parameters as
  * manufactured (the reference's DAPreInstall_Init); Clock, resetCount and restartCount zero
- * with safe YES; PCR authValues empty; pcrUpdateCounter incremented. Owner and endorsement
+ * with safe YES; the command audit counter zero (as the reference does); PCR authValues empty; pcrUpdateCounter incremented. Owner and endorsement
  * objects are flushed, loaded and persistent.
  */
 export const Clear: Handler<'Clear'> = (ctx, { authHandle }) => {
@@ -37,6 +37,7 @@ export const Clear: Handler<'Clear'> = (ctx, { authHandle }) => {
   p.clock = 0;
   p.clockSafe = true;
   p.resetCount = 0;
+  p.auditCounter = 0n;
   ctx.write('stateReset').restartCount = 0;
   clear.pcrAuthValues = clear.pcrAuthValues.map(() => new Uint8Array(0));
   countPcrChange(ctx.profile, clear, 0);

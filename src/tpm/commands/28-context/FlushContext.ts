@@ -12,6 +12,10 @@ export const FlushContext: Handler<'FlushContext'> = (ctx, { flushHandle }) => {
   }
   if (type === TPM_HT.HMAC_SESSION || type === TPM_HT.POLICY_SESSION) {
     const v = ctx.read('volatile');
+    // Flushing the exclusive audit session ends exclusive audit (the reference's TPM2_FlushContext).
+    if (v.exclusiveAuditSession === flushHandle && (v.sessions?.[flushHandle] || v.savedSessions?.[flushHandle] !== undefined)) {
+      delete ctx.write('volatile').exclusiveAuditSession;
+    }
     if (v.sessions?.[flushHandle]) {
       delete ctx.write('volatile').sessions![flushHandle];
       return {};

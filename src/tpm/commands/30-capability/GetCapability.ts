@@ -15,6 +15,7 @@ import {
 import { hierarchyPolicyOf } from '../../hierarchy.js';
 import type { Handler } from '../handler.js';
 import { nvHandles } from '../../nv.js';
+import { auditedCommands } from '../../audit.js';
 
 /**
  * Entries whose key is at least `start`, at most `count` and at most `max` of them; moreData
@@ -99,9 +100,9 @@ export const GetCapability: Handler<'GetCapability'> = (ctx, { capability, prope
       break;
     }
     case TPM_CAP.AUDIT_COMMANDS: {
-      // Command audit is not implemented: no command is audited.
-      result = { more: false, list: [] };
-      data = { commandCodes: [] };
+      const r = page(auditedCommands(profile, ctx.read('persistent')), ident, property, propertyCount, limits.MAX_CAP_CC);
+      result = r;
+      data = { commandCodes: r.list };
       break;
     }
     case TPM_CAP.PCRS: {
