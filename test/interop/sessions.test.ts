@@ -30,8 +30,23 @@ describe.skipIf(!HAVE_TPM2_TOOLS || !implemented('StartAuthSession', 'CreatePrim
     await server?.close();
   });
 
+  it('a session bound to the owner hierarchy (with its auth) authorizes it; a trial and a policy session start', async () => {
+    await run('tpm2_changeauth', '-c', 'o', 'ownerpw');
+    const s = path('bound.session');
+    await run('tpm2_startauthsession', '-S', s, '--hmac-session', '--bind-context', 'o', '--bind-auth', 'ownerpw');
+    await run('tpm2_nvwrite', '0x1500100', '-C', 'o', '-P', `session:${s}+ownerpw`, '-i', path('data'));
+    await run('tpm2_flushcontext', s);
+    await run('tpm2_changeauth', '-c', 'o', '-p', 'ownerpw');
+    for (const kind of [[], ['--policy-session']]) {
+      const p = path(`plain${kind.length}.session`);
+      await run('tpm2_startauthsession', '-S', p, ...kind);
+      expect((await run('tpm2_getpolicydigest', '-S', p, '--hex')).trim()).toMatch(/^0{64}$/);
+      await run('tpm2_flushcontext', p);
+    }
+  });
+
   for (const alg of ['rsa', 'ecc'] as const) {
-    it(`a session salted with an ${alg} primary encrypts nvwrite, nvread, getrandom and create`, async () => {
+    it(`a session salted with an ${alg} primary encrypts nvwrite, nvread, getrandom, create, load, sign and unseal`, async () => {
       await run('tpm2_flushcontext', '-t');
       await run('tpm2_createprimary', '-C', 'o', '-G', alg, '-c', path(`${alg}.ctx`));
       const s = path(`${alg}.session`);
@@ -44,6 +59,11 @@ describe.skipIf(!HAVE_TPM2_TOOLS || !implemented('StartAuthSession', 'CreatePrim
       await run('tpm2_create', '-C', path(`${alg}.ctx`), '-i', path('data'), '-u', path(`${alg}.seal.pub`), '-r', path(`${alg}.seal.priv`), '-S', s);
       await run('tpm2_load', '-C', path(`${alg}.ctx`), '-u', path(`${alg}.seal.pub`), '-r', path(`${alg}.seal.priv`), '-c', path(`${alg}.seal.ctx`));
       if (implemented('Unseal')) expect(await run('tpm2_unseal', '-c', path(`${alg}.seal.ctx`), '-S', s)).toBe('0123456789abcdef');
+      // A signing key created, loaded and used through the encrypted session.
+      await run('tpm2_create', '-C', path(`${alg}.ctx`), '-G', 'ecc', '-u', path(`${alg}.sign.pub`), '-r', path(`${alg}.sign.priv`), '-S', s);
+      await run('tpm2_load', '-C', path(`${alg}.ctx`), '-u', path(`${alg}.sign.pub`), '-r', path(`${alg}.sign.priv`), '-c', path(`${alg}.sign.ctx`), '-P', `session:${s}`);
+      await run('tpm2_sign', '-c', path(`${alg}.sign.ctx`), '-g', 'sha256', '-o', path(`${alg}.sig`), '-p', `session:${s}`, path('data'));
+      await run('tpm2_verifysignature', '-c', path(`${alg}.sign.ctx`), '-g', 'sha256', '-m', path('data'), '-s', path(`${alg}.sig`));
       await run('tpm2_flushcontext', s);
       expect(readFileSync(path('data'), 'utf8')).toBe('0123456789abcdef');
     });
