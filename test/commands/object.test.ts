@@ -13,6 +13,7 @@ import { createClient } from '../../src/client/client.js';
 import { inProcess } from '../../src/client/transport.js';
 import { verifySignature } from '../../src/protocol/signature.js';
 import { createTpm, memoryStorage } from '../../src/tpm/engine.js';
+import { PROFILE_SPECS } from '../../src/gen/profiles.js';
 import { rcOf, startedTpm, testTpm, toHex } from '../helpers/tpm.js';
 
 const P = (n: number) => TPM_RC.P | (n << 8);
@@ -385,5 +386,39 @@ describe('objects in snapshots', () => {
     // The copy is independent: flushing there leaves the original's key loaded.
     await other.run('FlushContext', { flushHandle: key.objectHandle });
     await client.run('Sign', sign);
+  });
+});
+
+describe('RSA key sizes and the context gap', () => {
+  it('RSA-1024 keys under the SRK sign (node:crypto verifies); an RSA-4096 primary is derived', async () => {
+    const { client } = await startedTpm();
+    const srk = await createPrimary(client, eccKey(STORAGE));
+    const rsa1024: TPMT_PUBLIC = {
+      ...rsaKey(SIGNING, 1024),
+      parameters: { symmetric: NULL_SYM, scheme: { scheme: TPM_ALG.RSASSA, details: { hashAlg: TPM_ALG.SHA256 } }, keyBits: 1024, exponent: 0 },
+    };
+    const c = await client.run('Create', { parentHandle: srk.objectHandle, inSensitive: sensitive(), inPublic: { publicArea: rsa1024 }, ...noCreation });
+    expect((c.outPublic.publicArea.unique as Uint8Array).length).toBe(128);
+    const key = await client.run('Load', { parentHandle: srk.objectHandle, inPrivate: c.outPrivate, inPublic: c.outPublic });
+    const digest = new Uint8Array(createHash('sha256').update('rsa-1024').digest());
+    const { signature } = await client.run('Sign', { keyHandle: key.objectHandle, digest, inScheme: NULL_SCHEME, validation: { tag: 0x8024, hierarchy: TPM_RH.NULL, digest: EMPTY } });
+    expect(verifySignature(c.outPublic.publicArea, digest, signature)).toBe(true);
+    const big = await createPrimary(client, rsaKey(STORAGE, 4096));
+    expect((big.outPublic.publicArea.unique as Uint8Array).length).toBe(512);
+  }, 60_000);
+
+  it('saving a session more than CONTEXT_GAP_MAX contexts after the oldest saved one is TPM_RC_CONTEXT_GAP', async () => {
+    const { client } = await startedTpm({ profile: { ...PROFILE_SPECS.tpm2, name: 'small-gap', limits: { ...PROFILE_SPECS.tpm2.limits, CONTEXT_GAP_MAX: 3 } } });
+    const old = await client.startAuthSession({});
+    const saved = (await client.run('ContextSave', { saveHandle: old.handle })).context;
+    const srk = await createPrimary(client, eccKey(STORAGE));
+    for (let i = 0; i < 3; i++) await client.run('ContextSave', { saveHandle: srk.objectHandle });
+    const next = await client.startAuthSession({});
+    expect(await rcOf(client.run('ContextSave', { saveHandle: next.handle }))).toBe(TPM_RC.CONTEXT_GAP);
+    // The refused save used no sequence number; loading the old session back closes the gap.
+    const { context } = await client.run('ContextSave', { saveHandle: srk.objectHandle });
+    expect(context.sequence).toBe(5n);
+    await client.run('ContextLoad', { context: saved });
+    await client.run('ContextSave', { saveHandle: next.handle });
   });
 });
