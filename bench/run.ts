@@ -3,6 +3,8 @@
 import * as codec from './codec.bench.js';
 import * as commands from './commands.bench.js';
 import * as nv from './nv.bench.js';
+import * as objects from './objects.bench.js';
+import * as sessions from './sessions.bench.js';
 import * as asym from './crypto-asym.bench.js';
 import * as sym from './crypto-sym.bench.js';
 import { quick } from './harness.js';
@@ -13,6 +15,10 @@ console.log('### Commands: in-process, vtpm serve over TCP, swtpm (Debian) over 
 console.log(commands.toMarkdown(await commands.run(opts)));
 console.log('\n### NV: memory and file storage, vtpm serve with --state, swtpm with its state directory\n');
 console.log(nv.toMarkdown(await nv.run(opts)));
+console.log('\n### Keys and objects: in-process vs swtpm over TCP\n');
+console.log(objects.toMarkdown(await objects.run(opts)));
+console.log('\n### Sessions: password vs salted AES-CFB HMAC session, through the client\n');
+console.log(sessions.toMarkdown(await sessions.run(opts)));
 console.log('\n### Codec (strict)\n');
 console.log(codec.toMarkdown(codec.run(opts)));
 console.log('\n### Hashes, HMAC, KDF, block ciphers (vs node:crypto)\n');

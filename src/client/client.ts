@@ -5,7 +5,7 @@
  */
 import { utf8 } from '../crypto/bytes.js';
 import { COMMANDS, type CommandName } from '../gen/commands.js';
-import { systemRng, type Rng } from '../crypto/drbg.js';
+import { pooledRng, systemRng, type Rng } from '../crypto/drbg.js';
 import { hashByAlg } from '../crypto/hash.js';
 import { TPM_ALG, TPM_RH, TPM_SE, TPM_SU, TPMA_SESSION } from '../gen/constants.js';
 import { cpHash, handleName, parameterCrypt, rpHash, type SessionSymmetric } from '../protocol/session.js';
@@ -121,7 +121,7 @@ const bytesOf = (v: Uint8Array | string | undefined): Uint8Array => (v === undef
 
 export function createClient(transport: Transport, options: ClientOptions = {}): Client {
   const codec = options.codec ?? createCodec({ schema: SCHEMA, limits: DEFAULT_LIMITS, strict: false });
-  const rng = options.rng ?? systemRng();
+  const rng = options.rng ?? pooledRng(systemRng());
   const desc = (name: CommandName): CommandDesc => {
     const d = (COMMANDS as Record<string, CommandDesc>)[name];
     if (!d) throw new Error(`unknown command '${name}'`);

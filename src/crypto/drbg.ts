@@ -175,3 +175,36 @@ export function systemRng(): Rng {
     },
   };
 }
+
+/**
+ * Serves small requests (nonces) from a pool refilled `size` octets at a time from `source`: one
+ * getRandomValues call per pool instead of one per nonce. Large requests go to the source.
+ */
+export function pooledRng(source: Rng, size = 1024): Rng {
+  let pool: Uint8Array = new Uint8Array(0);
+  let pos = 0;
+  const fill = (out: Uint8Array): void => {
+    if (out.length >= size / 4) return source.fill(out);
+    let off = 0;
+    while (off < out.length) {
+      if (pos >= pool.length) {
+        pool = source.bytes(size);
+        pos = 0;
+      }
+      const n = Math.min(out.length - off, pool.length - pos);
+      out.set(pool.subarray(pos, pos + n), off);
+      // Octets handed out are not kept.
+      pool.fill(0, pos, pos + n);
+      pos += n;
+      off += n;
+    }
+  };
+  return {
+    fill,
+    bytes(n: number): Uint8Array {
+      const out = new Uint8Array(n);
+      fill(out);
+      return out;
+    },
+  };
+}
