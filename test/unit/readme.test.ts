@@ -1,6 +1,6 @@
 /** The README's library example, run as written (through the package's public entry). */
 import { describe, expect, it } from 'vitest';
-import { akTemplate, createClient, createTpm, crypto, ekTemplate, inProcess, makeCredential, srkTemplate, TPM_ALG, TPM_RH, TpmError, verifySignature } from '../../src/index.js';
+import { akTemplate, createClient, createPolicy, ekPolicyA, createTpm, crypto, ekTemplate, inProcess, makeCredential, srkTemplate, TPM_ALG, TPM_RH, TpmError, verifySignature } from '../../src/index.js';
 import type { TPMT_PUBLIC } from '../../src/index.js';
 import { fileStorage, serve, tcpTransport } from '../../src/node/index.js';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -64,6 +64,10 @@ describe('README examples', () => {
     encrypted.encrypt = true; // the TPM encrypts the first response parameter
     const { randomBytes } = await client.run('GetRandom', { bytesRequested: 16 }, { encryptSession: encrypted });
     expect(randomBytes.length).toBe(16);
+  });
+
+  it('createPolicy computes the EK PolicyA', () => {
+    expect(createPolicy(TPM_ALG.SHA256).secret(TPM_RH.ENDORSEMENT).digest()).toEqual(ekPolicyA(TPM_ALG.SHA256));
   });
 
   it('vtpm/node use', async () => {
