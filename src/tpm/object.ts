@@ -414,9 +414,11 @@ export function generateObject(ctx: CommandContext, template: TPMT_PUBLIC, creat
   switch (template.type) {
     case TPM_ALG.RSA: {
       const parms = template.parameters as TPMS_RSA_PARMS;
-      if (!ctx.profile.rsaKeyBits.has(parms.keyBits)) fail(TPM_RC.KEY_SIZE, 'inPublic', `RSA-${parms.keyBits} is not implemented`);
+      // The exponent is 0 (for 2^16 + 1) or a prime of at least 2^16 + 1; like the other key
+      // generation errors, TPM_RC_RANGE carries no parameter number (the reference's CryptRsaGenerateKey).
       const e = parms.exponent === 0 ? 65537 : parms.exponent;
-      if (e < 3 || e % 2 === 0) fail(TPM_RC.RANGE, 'inPublic', 'bad RSA public exponent');
+      if (e < 65537 || !isPrimeInt(e)) throw tpmError(TPM_RC.RANGE, 'the RSA public exponent is not a prime of at least 65537');
+      if (!ctx.profile.rsaKeyBits.has(parms.keyBits)) fail(TPM_RC.KEY_SIZE, 'inPublic', `RSA-${parms.keyBits} is not implemented`);
       const rsa = rsaGenerateKey(parms.keyBits, rng, BigInt(e));
       const half = parms.keyBits / 16;
       key = bigintToBytes(rsa.p > rsa.q ? rsa.p : rsa.q, half);
@@ -464,6 +466,14 @@ export function generateObject(ctx: CommandContext, template: TPMT_PUBLIC, creat
     public: { ...template, unique },
     sensitive: { sensitiveType: template.type, authValue: authValue.slice(), seedValue, sensitive: key },
   };
+}
+
+/** Is a 32-bit integer prime (trial division; an RSA public exponent)? */
+function isPrimeInt(n: number): boolean {
+  if (n < 2) return false;
+  if (n % 2 === 0 || n % 3 === 0) return n <= 3;
+  for (let d = 5; d * d <= n; d += 6) if (n % d === 0 || n % (d + 2) === 0) return false;
+  return true;
 }
 
 /**

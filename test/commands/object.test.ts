@@ -403,6 +403,12 @@ describe('RSA key sizes and the context gap', () => {
     const digest = new Uint8Array(createHash('sha256').update('rsa-1024').digest());
     const { signature } = await client.run('Sign', { keyHandle: key.objectHandle, digest, inScheme: NULL_SCHEME, validation: { tag: 0x8024, hierarchy: TPM_RH.NULL, digest: EMPTY } });
     expect(verifySignature(c.outPublic.publicArea, digest, signature)).toBe(true);
+    // The exponent is 0 (65537) or a prime of at least 65537; key generation errors carry no number.
+    for (const exponent of [3, 65539 * 3]) {
+      const t = rsaKey(STORAGE, 1024);
+      (t.parameters as { exponent: number }).exponent = exponent;
+      expect(await rcOf(createPrimary(client, t))).toBe(TPM_RC.RANGE);
+    }
     const big = await createPrimary(client, rsaKey(STORAGE, 4096));
     expect((big.outPublic.publicArea.unique as Uint8Array).length).toBe(512);
   }, 60_000);
