@@ -312,7 +312,9 @@ export function checkAuthSize(ctx: CommandContext, nameAlg: number, auth: Uint8A
 
 /**
  * Public and sensitive areas agree (the reference's CryptValidateKeys), for objects whose
- * sensitive area did not come from this TPM under a fixedTPM parent.
+ * sensitive area did not come from this TPM under a fixedTPM parent. As in the reference, a
+ * failed binding (TPM_RC_BINDING) and an ECC private key out of range (TPM_RC_KEY_SIZE) name
+ * no parameter: they concern the pair, not one area.
  */
 export function validateKeys(ctx: CommandContext, pub: TPMT_PUBLIC, sensitive: TPMT_SENSITIVE | null, publicField: string, sensitiveField: string): void {
   const hash = ctx.crypto.hash(pub.nameAlg);
@@ -333,7 +335,7 @@ export function validateKeys(ctx: CommandContext, pub: TPMT_PUBLIC, sensitive: T
         if (p.length * 2 !== bytes || p[0] < 0x80) fail(TPM_RC.KEY_SIZE, sensitiveField, 'prime does not match keyBits');
         const pn = bytesToBigint(p);
         const nn = bytesToBigint(n);
-        if (pn <= 1n || nn % pn !== 0n) fail(TPM_RC.BINDING, sensitiveField, 'prime does not divide the modulus');
+        if (pn <= 1n || nn % pn !== 0n) throw tpmError(TPM_RC.BINDING, 'prime does not divide the modulus');
       }
       break;
     }
@@ -347,10 +349,10 @@ export function validateKeys(ctx: CommandContext, pub: TPMT_PUBLIC, sensitive: T
         if (pub.nameAlg !== TPM_ALG.NULL && !eccPointIsValid(curve, point.x, point.y)) fail(TPM_RC.ECC_POINT, publicField, 'point not on the curve');
       } else {
         const d = bytesToBigint(sensitive.sensitive as Uint8Array);
-        if (d <= 0n || d >= curve.n) fail(TPM_RC.KEY_SIZE, sensitiveField, 'private key out of range');
+        if (d <= 0n || d >= curve.n) throw tpmError(TPM_RC.KEY_SIZE, 'private key out of range');
         if (pub.nameAlg !== TPM_ALG.NULL) {
           const q = eccPublicFromPrivate(curve, d);
-          if (!bytesEqual(q.x, point.x) || !bytesEqual(q.y, point.y)) fail(TPM_RC.BINDING, publicField, 'public point is not [d]G');
+          if (!bytesEqual(q.x, point.x) || !bytesEqual(q.y, point.y)) throw tpmError(TPM_RC.BINDING, 'public point is not [d]G');
         }
       }
       break;
@@ -372,7 +374,7 @@ export function validateKeys(ctx: CommandContext, pub: TPMT_PUBLIC, sensitive: T
       }
       if (pub.nameAlg !== TPM_ALG.NULL) {
         if (sensitive.seedValue.length !== digestSize) fail(TPM_RC.KEY_SIZE, sensitiveField, 'seedValue is not a nameAlg digest');
-        if (!bytesEqual(hash!.digest(sensitive.seedValue, key), pub.unique as Uint8Array)) fail(TPM_RC.BINDING, publicField, 'unique does not bind the sensitive area');
+        if (!bytesEqual(hash!.digest(sensitive.seedValue, key), pub.unique as Uint8Array)) throw tpmError(TPM_RC.BINDING, 'unique does not bind the sensitive area');
       }
     }
   }

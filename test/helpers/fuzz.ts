@@ -54,6 +54,26 @@ export function stateOf(tpm: Tpm): unknown {
   return state;
 }
 
+/** Where two states differ (up to `limit` paths): cheap to print, unlike a diff of the whole state. */
+export function stateDiff(a: unknown, b: unknown, limit = 8): string[] {
+  const out: string[] = [];
+  const walk = (x: unknown, y: unknown, path: string) => {
+    if (out.length >= limit || Object.is(x, y)) return;
+    if (x instanceof Uint8Array && y instanceof Uint8Array) {
+      if (x.length !== y.length || x.some((v, i) => v !== y[i])) out.push(path);
+      return;
+    }
+    if (x && y && typeof x === 'object' && typeof y === 'object' && Array.isArray(x) === Array.isArray(y)) {
+      const keys = new Set([...Object.keys(x), ...Object.keys(y)]);
+      for (const k of keys) walk((x as Record<string, unknown>)[k], (y as Record<string, unknown>)[k], `${path}.${k}`);
+      return;
+    }
+    out.push(path);
+  };
+  walk(a, b, 'state');
+  return out;
+}
+
 /** Every base response code unmarshalling a value of these types can give (their declared `rc`s and the codec's own). */
 export function decodeCodes(types: readonly string[]): Set<number> {
   const out = new Set<number>(Object.values(WIRE_RC));
