@@ -181,20 +181,28 @@ export function systemRng(): Rng {
  * getRandomValues call per pool instead of one per nonce. Large requests go to the source.
  */
 export function pooledRng(source: Rng, size = 1024): Rng {
-  let pool: Uint8Array = new Uint8Array(0);
+  const stream = blockRng(() => source.bytes(size), true);
+  const fill = (out: Uint8Array): void => (out.length >= size / 4 ? source.fill(out) : stream.fill(out));
+  return { fill, bytes: (n) => (n >= size / 4 ? source.bytes(n) : stream.bytes(n)) };
+}
+
+/**
+ * An Rng that reads `nextBlock()` outputs in order; with `wipe`, octets handed out are zeroed in
+ * the block so they are not kept.
+ */
+export function blockRng(nextBlock: () => Uint8Array, wipe = false): Rng {
+  let block: Uint8Array = new Uint8Array(0);
   let pos = 0;
   const fill = (out: Uint8Array): void => {
-    if (out.length >= size / 4) return source.fill(out);
     let off = 0;
     while (off < out.length) {
-      if (pos >= pool.length) {
-        pool = source.bytes(size);
+      if (pos >= block.length) {
+        block = nextBlock();
         pos = 0;
       }
-      const n = Math.min(out.length - off, pool.length - pos);
-      out.set(pool.subarray(pos, pos + n), off);
-      // Octets handed out are not kept.
-      pool.fill(0, pos, pos + n);
+      const n = Math.min(out.length - off, block.length - pos);
+      out.set(block.subarray(pos, pos + n), off);
+      if (wipe) block.fill(0, pos, pos + n);
       pos += n;
       off += n;
     }

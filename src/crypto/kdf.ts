@@ -4,7 +4,7 @@
 import { utf8 } from './bytes.js';
 import type { HashAlgorithm } from './hash.js';
 import { createHmac } from './hmac.js';
-import type { Rng } from './drbg.js';
+import { blockRng, type Rng } from './drbg.js';
 
 export type KdfLabel = string | Uint8Array;
 
@@ -153,28 +153,8 @@ export function kdfaStream(hash: HashAlgorithm, key: Uint8Array, label: KdfLabel
   const keyed = createHmac(hash, key);
   const counter = new Uint8Array(4);
   let i = 0;
-  let block: Uint8Array = new Uint8Array(0);
-  let used = 0;
-  const fill = (out: Uint8Array): void => {
-    let filled = 0;
-    while (filled < out.length) {
-      if (used === block.length) {
-        u32beInto(counter, 0, ++i);
-        block = keyed.clone().update(counter).update(fixed).digest();
-        used = 0;
-      }
-      const take = Math.min(out.length - filled, block.length - used);
-      out.set(block.subarray(used, used + take), filled);
-      used += take;
-      filled += take;
-    }
-  };
-  return {
-    fill,
-    bytes(n: number): Uint8Array {
-      const out = new Uint8Array(n);
-      fill(out);
-      return out;
-    },
-  };
+  return blockRng(() => {
+    u32beInto(counter, 0, ++i);
+    return keyed.clone().update(counter).update(fixed).digest();
+  });
 }

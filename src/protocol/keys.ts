@@ -42,7 +42,7 @@ export function marshalPublic(pub: TPMT_PUBLIC): Uint8Array {
 
 /**
  * Name of an object (Part 1 "Names"): nameAlg (UINT16) ‖ H_nameAlg(marshalled TPMT_PUBLIC).
- * With nameAlg TPM_ALG_NULL the object has no Name: the Empty Buffer.
+ * With nameAlg TPM_ALG_NULL the object has no Name: it is empty.
  */
 export function objectName(publicBytes: Uint8Array, nameAlg: number): Uint8Array {
   if (nameAlg === TPM_ALG.NULL) return new Uint8Array(0);

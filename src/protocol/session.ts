@@ -27,7 +27,7 @@ export function rpHash(hash: HashAlgorithm, responseCode: number, commandCode: n
 
 /**
  * sessionKey := KDFa(sessionAlg, bind.authValue ‖ salt, "ATH", nonceTPM, nonceCaller, bits)
- * when the session is bound or salted; otherwise the Empty Buffer (Part 1 "Session Key Creation").
+ * when the session is bound or salted; otherwise empty (Part 1 "Session Key Creation").
  */
 export function sessionKey(hash: HashAlgorithm, bindAuth: Uint8Array, salt: Uint8Array, nonceTPM: Uint8Array, nonceCaller: Uint8Array): Uint8Array {
   if (bindAuth.length === 0 && salt.length === 0) return new Uint8Array(0);

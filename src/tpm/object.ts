@@ -91,7 +91,7 @@ export function marshalPublic(ctx: CommandContext, pub: TPMT_PUBLIC): Uint8Array
   return ctx.codec.encode('TPMT_PUBLIC', pub);
 }
 
-/** nameAlg ‖ H_nameAlg(publicArea); the Empty Buffer for nameAlg TPM_ALG_NULL (src/protocol/keys.ts). */
+/** nameAlg ‖ H_nameAlg(publicArea); empty for nameAlg TPM_ALG_NULL (src/protocol/keys.ts). */
 export const objectName = (nameAlg: number, publicBytes: Uint8Array): Uint8Array => protocolObjectName(publicBytes, nameAlg);
 
 /** QN = nameAlg ‖ H_nameAlg(parentQN ‖ Name); a hierarchy's QN is its handle. */
