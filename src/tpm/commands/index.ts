@@ -10,6 +10,7 @@ import { miscManagementHandlers } from './26-misc-management/index.js';
 import { symmetricHandlers } from './15-symmetric/index.js';
 import { randomHandlers } from './16-random/index.js';
 import { sequenceHandlers } from './17-hash-hmac-sequences/index.js';
+import { attestationHandlers } from './18-attestation/index.js';
 import { ephemeralEcHandlers } from './19-ephemeral-ec/index.js';
 import { signingHandlers } from './20-signing/index.js';
 import { commandAuditHandlers } from './21-command-audit/index.js';
@@ -32,6 +33,7 @@ export const HANDLERS: HandlerTable = {
   ...symmetricHandlers,
   ...randomHandlers,
   ...sequenceHandlers,
+  ...attestationHandlers,
   ...ephemeralEcHandlers,
   ...signingHandlers,
   ...commandAuditHandlers,

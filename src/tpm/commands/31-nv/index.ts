@@ -1,4 +1,5 @@
 import type { HandlerTable } from '../handler.js';
+import { NV_Certify } from './NV_Certify.js';
 import { NV_ChangeAuth } from './NV_ChangeAuth.js';
 import { NV_DefineSpace } from './NV_DefineSpace.js';
 import { NV_Extend } from './NV_Extend.js';
@@ -13,7 +14,7 @@ import { NV_UndefineSpaceSpecial } from './NV_UndefineSpaceSpecial.js';
 import { NV_Write } from './NV_Write.js';
 import { NV_WriteLock } from './NV_WriteLock.js';
 
-/** Part 3 "Non-volatile Storage" (NV_Certify comes with the attestation commands). */
+/** Part 3 "Non-volatile Storage". */
 export const nvHandlers: HandlerTable = {
   NV_DefineSpace,
   NV_UndefineSpace,
@@ -28,4 +29,5 @@ export const nvHandlers: HandlerTable = {
   NV_Read,
   NV_ReadLock,
   NV_ChangeAuth,
+  NV_Certify,
 };
