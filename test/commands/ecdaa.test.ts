@@ -287,3 +287,26 @@ describe('TPM2_Commit and ECDAA signing', () => {
     expect(await rcOf(sign(client, key, digest, ecdaa(TPM_ALG.SM3_256, 0)))).toBe(TPM_RC.SCHEME | P(2));
   });
 });
+
+describe('anonymous attestation (Part 3 "Attestation Commands": ECDAA signers)', () => {
+  it('Quote with ECDAA: no qualifiedSigner, no extraData; the signature is over H(qualifyingData ‖ H(TPMS_ATTEST))', async () => {
+    const { client } = await startedTpm();
+    const key = await ecdaaKey(client);
+    const c = await commit(client, key);
+    const qualifyingData = utf8('verifier nonce');
+    const q = await client.run('Quote', {
+      signHandle: key.handle,
+      qualifyingData,
+      inScheme: ecdaa(TPM_ALG.SHA256, c.counter),
+      PCRselect: { pcrSelections: [{ hash: TPM_ALG.SHA256, pcrSelect: Uint8Array.of(1, 0, 0) }] },
+    });
+    // TPMS_ATTEST: magic, type, qualifiedSigner (TPM2B), extraData (TPM2B) ...
+    const view = new DataView(q.quoted.buffer, q.quoted.byteOffset);
+    expect(view.getUint32(0)).toBe(0xff544347);
+    expect(view.getUint16(4)).toBe(TPM_ST.ATTEST_QUOTE);
+    expect([view.getUint16(6), view.getUint16(8)]).toEqual([0, 0]);
+    const digest = hash(TPM_ALG.SHA256, qualifyingData, hash(TPM_ALG.SHA256, q.quoted));
+    expect(holds(key.curve, q.signature, digest, CURVES[key.curve].Point.BASE, pointOf(key.curve, c.E.point), Q(key))).toBe(true);
+    expect(holds(key.curve, q.signature, hash(TPM_ALG.SHA256, q.quoted), CURVES[key.curve].Point.BASE, pointOf(key.curve, c.E.point), Q(key))).toBe(false);
+  });
+});
