@@ -14,3 +14,4 @@ export * from './client/index.js';
 // Host-side helpers shared with the emulator: Names, policy digests, signature checks,
 // MakeCredential and import blobs without a TPM.
 export * from './protocol/index.js';
+export * from './attest/index.js';

@@ -4,3 +4,4 @@ export { inProcess, type Transport } from './transport.js';
 export { TpmError, decodeRc, type DecodedRc } from './errors.js';
 export * from './templates.js';
 export { createPolicy, type PolicyBuilder, type PolicyPcrSelection, type PolicyName } from './policy.js';
+export * from './manufacture.js';

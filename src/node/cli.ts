@@ -2,11 +2,15 @@
  * The `vtpm` command line: `vtpm serve` runs one TPM behind the mssim or swtpm TCP protocol.
  * Usage errors name the flag and exit with code 2.
  */
-import { realpathSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createCa, loadCa, type Ca } from '../attest/x509.js';
 import { createClient } from '../client/client.js';
+import { EK_BY_ALG, ekTemplateId, isManufactured, manufacture, type EkChoice } from '../client/manufacture.js';
+import { EK_TEMPLATES } from '../client/templates.js';
 import { inProcess } from '../client/transport.js';
-import { createTpm, type Storage } from '../tpm/engine.js';
+import { createTpm, type Storage, type Tpm } from '../tpm/engine.js';
 import { profiles } from '../tpm/profile.js';
 import { nodeCryptoBackend } from './crypto-backend.js';
 import { fileStorage } from './file-storage.js';
@@ -26,6 +30,7 @@ Options:
 export const SERVE_USAGE = `Usage: vtpm serve [--protocol mssim|swtpm] [--host 127.0.0.1] [--port 2321]
                   [--state DIR [--fresh] | --memory] [--profile tpm2|tcm2|pc-client]
                   [--seed HEX] [--startup]
+                  [--manufacture [--ek LIST] [--ca-cert FILE --ca-key FILE]]
 
 Runs one emulated TPM on two TCP ports until interrupted (SIGINT/SIGTERM).
 
@@ -43,6 +48,18 @@ Options:
   --profile NAME          ${Object.keys(profiles).join(', ')} (default tpm2)
   --seed HEX              Make the TPM deterministic: seed its DRBG with these bytes
   --startup               Send TPM2_Startup(CLEAR) before accepting clients
+  --manufacture           Before listening, if the TPM has no EK yet: create the EKs,
+                          make them persistent (RSA 2048 0x81010001, ECC P-256 0x81010002,
+                          SM2 P-256 0x8101001A) and store EK certificates signed by a CA
+                          in the EK certificate NV indices (0x01C00002, 0x01C0000A,
+                          0x01C0001A), as swtpm_setup does
+  --ek LIST               With --manufacture: the EKs, comma-separated, of
+                          ${Object.keys(EK_BY_ALG).join(', ')}
+                          (default rsa2048,ecc-p256; sm2-p256 on tcm2)
+  --ca-cert FILE          With --manufacture: sign with this CA certificate (PEM) ...
+  --ca-key FILE           ... and its private key (PEM: PKCS#8, EC or RSA). Without them
+                          vtpm uses DIR/ca-cert.pem and DIR/ca-key.pem of --state DIR,
+                          creating them the first time (with --memory the CA is not kept)
   -h, --help              Show this help
 
 Example with tpm2-tools:
@@ -63,6 +80,11 @@ export interface ServeArgs {
   seed?: Uint8Array;
   startup: boolean;
   help: boolean;
+  manufacture?: boolean;
+  /** --ek: EK template ids. */
+  ek?: EkChoice[];
+  caCert?: string;
+  caKey?: string;
 }
 
 /** Parses `vtpm serve` flags (`--flag value` or `--flag=value`). Throws UsageError naming the flag. */
@@ -142,12 +164,37 @@ export function parseServeArgs(argv: readonly string[]): ServeArgs {
         noValue();
         out.startup = true;
         break;
+      case '--manufacture':
+        noValue();
+        out.manufacture = true;
+        break;
+      case '--ek': {
+        const v = value();
+        const names = v.split(',').map((x) => x.trim());
+        const known = [...Object.keys(EK_BY_ALG), ...Object.keys(EK_TEMPLATES)];
+        const bad = names.find((x) => !known.includes(x));
+        if (bad !== undefined) throw new UsageError(`--ek: unknown key '${bad}' (one of ${Object.keys(EK_BY_ALG).join(', ')}, or a template id ${Object.keys(EK_TEMPLATES).join(', ')})`);
+        out.ek = names.map((x) => ekTemplateId(x as EkChoice));
+        break;
+      }
+      case '--ca-cert':
+      case '--ca-key': {
+        const v = value();
+        if (!v) throw new UsageError(`${flag} needs a file`);
+        if (flag === '--ca-cert') out.caCert = v;
+        else out.caKey = v;
+        break;
+      }
       default:
         throw new UsageError(`unknown flag '${flag}'`);
     }
   }
   if (out.state !== undefined && out.memory) throw new UsageError('--state and --memory cannot be used together');
   if (out.fresh && out.state === undefined) throw new UsageError('--fresh needs --state DIR');
+  for (const [flag, given] of [['--ek', out.ek], ['--ca-cert', out.caCert], ['--ca-key', out.caKey]] as const) {
+    if (given !== undefined && !out.manufacture) throw new UsageError(`${flag} needs --manufacture`);
+  }
+  if ((out.caCert === undefined) !== (out.caKey === undefined)) throw new UsageError('--ca-cert and --ca-key go together');
   return out;
 }
 
@@ -209,6 +256,7 @@ async function runServe(args: ServeArgs, io: CliIo): Promise<number> {
     const tpm = createTpm(tpmOptions);
     if (files?.setAside) io.err(`vtpm serve: the state file was damaged; kept it as ${files.setAside} and started a new TPM (--fresh)`);
     if (args.startup) await createClient(inProcess(tpm)).startup();
+    if (args.manufacture) await manufactureAtBoot(tpm, args, io);
     server = await serve({
       protocol: args.protocol,
       host: args.host,
@@ -236,6 +284,69 @@ async function runServe(args: ServeArgs, io: CliIo): Promise<number> {
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
   return 0;
+}
+
+/** The CA for --manufacture: --ca-cert/--ca-key, else DIR/ca-cert.pem and DIR/ca-key.pem (made once). */
+function bootCa(tpm: Tpm, args: ServeArgs, io: CliIo): { ca: Ca; where: string } {
+  const read = (flag: string, path: string) => {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch (e) {
+      throw new Error(`${flag}: cannot read ${path}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  };
+  if (args.caCert !== undefined && args.caKey !== undefined) {
+    const cert = read('--ca-cert', args.caCert);
+    const key = read('--ca-key', args.caKey);
+    try {
+      return { ca: loadCa(cert, key), where: args.caCert };
+    } catch (e) {
+      throw new Error(`--ca-cert/--ca-key: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  const keyAlg = tpm.profile.family === 'TCM' ? 'sm2-p256' : 'ecc-p256';
+  // A seeded TPM gets a CA key derived from the same seed.
+  const seed = args.seed ? Uint8Array.from([...args.seed, ...new TextEncoder().encode(' vtpm EK CA')]) : undefined;
+  if (args.state === undefined) {
+    const ca = createCa({ keyAlg, seed });
+    io.out(`vtpm: --memory: the EK CA is not kept (use --ca-cert/--ca-key for your own); its certificate:\n${ca.pem().trimEnd()}`);
+    return { ca, where: 'memory' };
+  }
+  const certPath = join(args.state, 'ca-cert.pem');
+  const keyPath = join(args.state, 'ca-key.pem');
+  if (existsSync(certPath) && existsSync(keyPath)) return { ca: loadCa(read('--state', certPath), read('--state', keyPath)), where: certPath };
+  const ca = createCa({ keyAlg, seed });
+  writeFileSync(keyPath, ca.keyPem(), { mode: 0o600 });
+  writeFileSync(certPath, ca.pem());
+  return { ca, where: certPath };
+}
+
+/**
+ * --manufacture: manufacture() in-process before listening, unless an EK is already there. A TPM
+ * not started with --startup is shut down and power-cycled afterwards, so clients still send
+ * TPM2_Startup themselves.
+ */
+async function manufactureAtBoot(tpm: Tpm, args: ServeArgs, io: CliIo): Promise<void> {
+  const client = createClient(inProcess(tpm));
+  if (!args.startup) await client.startup();
+  try {
+    if (await isManufactured(client)) {
+      io.out('vtpm: the TPM already has an EK; --manufacture skipped');
+      return;
+    }
+    const { ca, where } = bootCa(tpm, args, io);
+    const t0 = performance.now();
+    const r = await manufacture(client, { ca, eks: args.ek });
+    const ms = Math.round(performance.now() - t0);
+    const hex = (n: number) => '0x' + n.toString(16).toUpperCase().padStart(8, '0');
+    io.out(`vtpm: manufactured in ${ms} ms: ${r.eks.map((e) => `EK ${e.id} ${hex(e.handle)} (certificate NV ${hex(e.certIndex)})`).join(', ')}; CA ${where}`);
+  } finally {
+    if (!args.startup) {
+      await client.shutdown();
+      tpm.powerOff();
+      tpm.powerOn();
+    }
+  }
 }
 
 function invokedDirectly(): boolean {
