@@ -2,7 +2,12 @@
 // against swtpm (Debian) over its socket in the same run; and manufacturing a vTPM (EKs, EK
 // certificates in NV) against swtpm_setup doing the same.
 //   npx tsx bench/attest.bench.ts      (BENCH_QUICK=1 for a short run)
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { manufacture, type ManufactureOptions } from '../src/client/manufacture.js';
 import { createClient, type Client } from '../src/client/client.js';
 import { inProcess } from '../src/client/transport.js';
 import { akTemplate } from '../src/client/templates.js';
@@ -109,6 +114,70 @@ export async function run(opts: BenchOptions = quick()): Promise<QuoteRow[]> {
   return rows;
 }
 
+export interface ManufactureRow {
+  what: string;
+  /** Median and 90th percentile of whole runs, ms. */
+  median: number;
+  p90: number;
+  runs: number;
+}
+
+function stats(what: string, times: number[]): ManufactureRow {
+  times.sort((a, b) => a - b);
+  return { what, median: times[times.length >> 1], p90: times[Math.min(times.length - 1, Math.floor(times.length * 0.9))], runs: times.length };
+}
+
+/** A fresh TPM per run (its own seed, so no primary-key cache helps), started, then manufactured. */
+async function manufactureRuns(profile: string, options: ManufactureOptions, runs: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < runs + 2; i++) {
+    const t = performance.now();
+    const tpm = createTpm({ profile, seed: `bench manufacture ${profile} ${i}` });
+    const client = createClient(inProcess(tpm));
+    await client.startup();
+    await manufacture(client, { caSeed: 'bench ca', ...options });
+    if (i >= 2) times.push(performance.now() - t);
+  }
+  return times;
+}
+
+/** swtpm_setup (Debian) with its defaults: RSA 2048 and ECC EKs with certificates from swtpm_localca, platform certificate. */
+function swtpmSetupRuns(runs: number): number[] | undefined {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const dir = mkdtempSync(join(tmpdir(), 'vtpm-bench-swtpm-setup-'));
+    const t = performance.now();
+    try {
+      execFileSync('swtpm_setup', ['--tpm2', '--tpmstate', dir, '--create-ek-cert', '--create-platform-cert', '--overwrite'], { stdio: 'ignore' });
+    } catch {
+      return undefined;
+    } finally {
+      times.push(performance.now() - t);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  return times;
+}
+
+export async function runManufacture(opts: BenchOptions = quick()): Promise<ManufactureRow[]> {
+  const runs = opts.rounds && opts.rounds < 5 ? 7 : 21;
+  const rows = [
+    stats('vtpm manufacture(): RSA 2048 + ECC P-256 EKs, certificates (default)', await manufactureRuns('tpm2', {}, runs)),
+    stats('vtpm manufacture(): RSA 2048 + ECC P-384 EKs, certificates, platform certificate (as swtpm_setup)', await manufactureRuns('tpm2', { eks: ['L-1', 'H-3'], platformCertificate: true }, runs)),
+    stats('vtpm manufacture(): ECC P-256 EK, certificate', await manufactureRuns('tpm2', { eks: ['L-2'] }, runs)),
+    stats('vtpm manufacture(): tcm2, SM2 EK, SM2-signed certificate', await manufactureRuns('tcm2', {}, runs)),
+  ];
+  const sw = swtpmSetupRuns(Math.max(3, Math.floor(runs / 3)));
+  if (sw) rows.push(stats('swtpm_setup --create-ek-cert --create-platform-cert (RSA 2048 + ECC P-384)', sw));
+  return rows;
+}
+
+export function manufactureMarkdown(rows: ManufactureRow[]): string {
+  const lines = ['| manufacturing a TPM (fresh seed each run) | median | p90 | runs |', '|---|---:|---:|---:|'];
+  for (const r of rows) lines.push(`| ${r.what} | ${r.median.toFixed(1)} ms | ${r.p90.toFixed(1)} ms | ${r.runs} |`);
+  return lines.join('\n');
+}
+
 export function toMarkdown(rows: QuoteRow[]): string {
   const f = (x?: number) => (x ? `${fmtOps(x)}/s (${(1000 / x).toFixed(2)} ms)` : '–');
   const lines = ['| operation | vtpm in-process | swtpm TCP | vtpm / swtpm |', '|---|---:|---:|---:|'];
@@ -116,4 +185,8 @@ export function toMarkdown(rows: QuoteRow[]): string {
   return lines.join('\n');
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) run().then((r) => console.log(toMarkdown(r)));
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  console.log(toMarkdown(await run()));
+  console.log();
+  console.log(manufactureMarkdown(await runManufacture()));
+}

@@ -6,6 +6,7 @@ import * as nv from './nv.bench.js';
 import * as objects from './objects.bench.js';
 import * as sessions from './sessions.bench.js';
 import * as asym from './crypto-asym.bench.js';
+import * as attest from './attest.bench.js';
 import * as sym from './crypto-sym.bench.js';
 import { quick } from './harness.js';
 
@@ -19,6 +20,10 @@ console.log('\n### Keys and objects: in-process vs swtpm over TCP\n');
 console.log(objects.toMarkdown(await objects.run(opts)));
 console.log('\n### Sessions: password vs salted AES-CFB HMAC session, through the client\n');
 console.log(sessions.toMarkdown(await sessions.run(opts)));
+console.log('\n### Attestation: Quote in-process vs swtpm over TCP; manufacturing vs swtpm_setup\n');
+console.log(attest.toMarkdown(await attest.run(opts)));
+console.log();
+console.log(attest.manufactureMarkdown(await attest.runManufacture(opts)));
 console.log('\n### Codec (strict)\n');
 console.log(codec.toMarkdown(codec.run(opts)));
 console.log('\n### Hashes, HMAC, KDF, block ciphers (vs node:crypto)\n');
