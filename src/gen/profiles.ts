@@ -7,7 +7,7 @@ export const PROFILE_SPECS: { readonly [name: string]: ProfileSpec } = /* @__PUR
     name: "tpm2",
     description: "TPM 2.0 (PC Client-like) with SHA and SM algorithm sets",
     family: "TPM",
-    algorithms: ["TPM_ALG_RSA", "TPM_ALG_SHA1", "TPM_ALG_HMAC", "TPM_ALG_AES", "TPM_ALG_MGF1", "TPM_ALG_KEYEDHASH", "TPM_ALG_XOR", "TPM_ALG_SHA256", "TPM_ALG_SHA384", "TPM_ALG_SHA512", "TPM_ALG_NULL", "TPM_ALG_SM3_256", "TPM_ALG_SM4", "TPM_ALG_RSASSA", "TPM_ALG_RSAES", "TPM_ALG_RSAPSS", "TPM_ALG_OAEP", "TPM_ALG_ECDSA", "TPM_ALG_ECDH", "TPM_ALG_ECDAA", "TPM_ALG_SM2", "TPM_ALG_ECSCHNORR", "TPM_ALG_KDF1_SP800_56A", "TPM_ALG_KDF1_SP800_108", "TPM_ALG_ECC", "TPM_ALG_SYMCIPHER", "TPM_ALG_CTR", "TPM_ALG_OFB", "TPM_ALG_CBC", "TPM_ALG_CFB", "TPM_ALG_ECB"],
+    algorithms: ["TPM_ALG_RSA", "TPM_ALG_SHA1", "TPM_ALG_HMAC", "TPM_ALG_AES", "TPM_ALG_MGF1", "TPM_ALG_KEYEDHASH", "TPM_ALG_XOR", "TPM_ALG_SHA256", "TPM_ALG_SHA384", "TPM_ALG_SHA512", "TPM_ALG_NULL", "TPM_ALG_SM3_256", "TPM_ALG_SM4", "TPM_ALG_RSASSA", "TPM_ALG_RSAES", "TPM_ALG_RSAPSS", "TPM_ALG_OAEP", "TPM_ALG_ECDSA", "TPM_ALG_ECDH", "TPM_ALG_ECDAA", "TPM_ALG_SM2", "TPM_ALG_ECSCHNORR", "TPM_ALG_KDF1_SP800_56A", "TPM_ALG_KDF2", "TPM_ALG_KDF1_SP800_108", "TPM_ALG_ECC", "TPM_ALG_SYMCIPHER", "TPM_ALG_CTR", "TPM_ALG_OFB", "TPM_ALG_CBC", "TPM_ALG_CFB", "TPM_ALG_ECB"],
     curves: ["TPM_ECC_NIST_P256", "TPM_ECC_NIST_P384", "TPM_ECC_NIST_P521", "TPM_ECC_SM2_P256"],
     rsaKeyBits: [1024, 2048, 3072, 4096],
     pcr: {
@@ -49,7 +49,7 @@ export const PROFILE_SPECS: { readonly [name: string]: ProfileSpec } = /* @__PUR
     name: "tcm2",
     description: "TCM 2.0: SM2, SM3, SM4 only, SM3 PCR bank",
     family: "TCM",
-    algorithms: ["TPM_ALG_HMAC", "TPM_ALG_KEYEDHASH", "TPM_ALG_XOR", "TPM_ALG_NULL", "TPM_ALG_SM3_256", "TPM_ALG_SM4", "TPM_ALG_SM2", "TPM_ALG_ECDH", "TPM_ALG_KDF1_SP800_56A", "TPM_ALG_KDF1_SP800_108", "TPM_ALG_ECC", "TPM_ALG_SYMCIPHER", "TPM_ALG_CTR", "TPM_ALG_OFB", "TPM_ALG_CBC", "TPM_ALG_CFB", "TPM_ALG_ECB"],
+    algorithms: ["TPM_ALG_HMAC", "TPM_ALG_KEYEDHASH", "TPM_ALG_XOR", "TPM_ALG_NULL", "TPM_ALG_SM3_256", "TPM_ALG_SM4", "TPM_ALG_SM2", "TPM_ALG_ECDH", "TPM_ALG_KDF1_SP800_56A", "TPM_ALG_KDF2", "TPM_ALG_KDF1_SP800_108", "TPM_ALG_ECC", "TPM_ALG_SYMCIPHER", "TPM_ALG_CTR", "TPM_ALG_OFB", "TPM_ALG_CBC", "TPM_ALG_CFB", "TPM_ALG_ECB"],
     curves: ["TPM_ECC_SM2_P256"],
     rsaKeyBits: [],
     pcr: {
@@ -83,7 +83,7 @@ export const PROFILE_SPECS: { readonly [name: string]: ProfileSpec } = /* @__PUR
       ],
       startupLocalityPcr: 0,
     },
-    commands: "all",
+    commands: ["Startup", "Shutdown", "SelfTest", "IncrementalSelfTest", "GetTestResult", "StartAuthSession", "PolicyRestart", "Create", "Load", "LoadExternal", "ReadPublic", "ActivateCredential", "MakeCredential", "Unseal", "ObjectChangeAuth", "CreateLoaded", "Duplicate", "Rewrap", "Import", "ECDH_KeyGen", "ECDH_ZGen", "ECC_Parameters", "ZGen_2Phase", "ECC_Encrypt", "ECC_Decrypt", "EncryptDecrypt", "EncryptDecrypt2", "GetRandom", "StirRandom", "Hash", "HMAC", "HMAC_Start", "HashSequenceStart", "SequenceUpdate", "SequenceComplete", "EventSequenceComplete", "Certify", "CertifyCreation", "Quote", "GetSessionAuditDigest", "GetCommandAuditDigest", "GetTime", "CertifyX509", "EC_Ephemeral", "VerifySignature", "Sign", "SetCommandCodeAuditStatus", "PCR_Extend", "PCR_Event", "PCR_Read", "PCR_Allocate", "PCR_SetAuthPolicy", "PCR_SetAuthValue", "PCR_Reset", "PolicySigned", "PolicySecret", "PolicyTicket", "PolicyOR", "PolicyPCR", "PolicyLocality", "PolicyNV", "PolicyCounterTimer", "PolicyCommandCode", "PolicyPhysicalPresence", "PolicyCpHash", "PolicyNameHash", "PolicyDuplicationSelect", "PolicyAuthorize", "PolicyAuthValue", "PolicyPassword", "PolicyGetDigest", "PolicyNvWritten", "PolicyTemplate", "PolicyAuthorizeNV", "CreatePrimary", "HierarchyControl", "SetPrimaryPolicy", "ChangePPS", "ChangeEPS", "Clear", "ClearControl", "HierarchyChangeAuth", "DictionaryAttackLockReset", "DictionaryAttackParameters", "PP_Commands", "SetAlgorithmSet", "ContextSave", "ContextLoad", "FlushContext", "EvictControl", "ReadClock", "ClockSet", "ClockRateAdjust", "GetCapability", "TestParms", "NV_DefineSpace", "NV_UndefineSpace", "NV_UndefineSpaceSpecial", "NV_ReadPublic", "NV_Write", "NV_Increment", "NV_Extend", "NV_SetBits", "NV_WriteLock", "NV_GlobalWriteLock", "NV_Read", "NV_ReadLock", "NV_ChangeAuth", "NV_Certify"],
     limits: { MAX_LOADED_OBJECTS: 64, MAX_LOADED_SESSIONS: 64, MAX_ACTIVE_SESSIONS: 128 },
     vendor: { manufacturer: "VTCM", vendorString: "vtpm TCM 2.0", vendorTpmType: 1, firmwareVersion: [0x20261123, 65536] },
   },
@@ -91,7 +91,7 @@ export const PROFILE_SPECS: { readonly [name: string]: ProfileSpec } = /* @__PUR
     name: "pc-client",
     description: "TPM 2.0 PC Client minimums: 3 transient objects, 3 loaded sessions",
     family: "TPM",
-    algorithms: ["TPM_ALG_RSA", "TPM_ALG_SHA1", "TPM_ALG_HMAC", "TPM_ALG_AES", "TPM_ALG_MGF1", "TPM_ALG_KEYEDHASH", "TPM_ALG_XOR", "TPM_ALG_SHA256", "TPM_ALG_SHA384", "TPM_ALG_SHA512", "TPM_ALG_NULL", "TPM_ALG_SM3_256", "TPM_ALG_SM4", "TPM_ALG_RSASSA", "TPM_ALG_RSAES", "TPM_ALG_RSAPSS", "TPM_ALG_OAEP", "TPM_ALG_ECDSA", "TPM_ALG_ECDH", "TPM_ALG_ECDAA", "TPM_ALG_SM2", "TPM_ALG_ECSCHNORR", "TPM_ALG_KDF1_SP800_56A", "TPM_ALG_KDF1_SP800_108", "TPM_ALG_ECC", "TPM_ALG_SYMCIPHER", "TPM_ALG_CTR", "TPM_ALG_OFB", "TPM_ALG_CBC", "TPM_ALG_CFB", "TPM_ALG_ECB"],
+    algorithms: ["TPM_ALG_RSA", "TPM_ALG_SHA1", "TPM_ALG_HMAC", "TPM_ALG_AES", "TPM_ALG_MGF1", "TPM_ALG_KEYEDHASH", "TPM_ALG_XOR", "TPM_ALG_SHA256", "TPM_ALG_SHA384", "TPM_ALG_SHA512", "TPM_ALG_NULL", "TPM_ALG_SM3_256", "TPM_ALG_SM4", "TPM_ALG_RSASSA", "TPM_ALG_RSAES", "TPM_ALG_RSAPSS", "TPM_ALG_OAEP", "TPM_ALG_ECDSA", "TPM_ALG_ECDH", "TPM_ALG_ECDAA", "TPM_ALG_SM2", "TPM_ALG_ECSCHNORR", "TPM_ALG_KDF1_SP800_56A", "TPM_ALG_KDF2", "TPM_ALG_KDF1_SP800_108", "TPM_ALG_ECC", "TPM_ALG_SYMCIPHER", "TPM_ALG_CTR", "TPM_ALG_OFB", "TPM_ALG_CBC", "TPM_ALG_CFB", "TPM_ALG_ECB"],
     curves: ["TPM_ECC_NIST_P256", "TPM_ECC_NIST_P384", "TPM_ECC_NIST_P521", "TPM_ECC_SM2_P256"],
     rsaKeyBits: [1024, 2048, 3072, 4096],
     pcr: {

@@ -166,10 +166,11 @@ describe('TPM2_RSA_Encrypt, TPM2_RSA_Decrypt', () => {
     expect(await rcOf(rsaDecrypt(client, small, new Uint8Array(128).fill(1), oaep(TPM_ALG.SHA512)))).toBe(TPM_RC.VALUE);
   });
 
-  it('tcm2: no RSA keys, so an SM2 key is TPM_RC_KEY', async () => {
+  it('tcm2: no RSA, so no RSA_Encrypt / RSA_Decrypt (TPM_RC_COMMAND_CODE)', async () => {
     const { client } = await startedTpm({ profile: 'tcm2' });
     const sm2 = await primary(client, eccKeyTemplate({ usage: 'decrypt', curve: TPM_ECC.SM2_P256 }));
-    expect(await rcOf(rsaEncrypt(client, sm2, MSG))).toBe(TPM_RC.KEY | H(1));
+    expect(await rcOf(rsaEncrypt(client, sm2, MSG))).toBe(TPM_RC.COMMAND_CODE);
+    expect(await rcOf(rsaDecrypt(client, sm2, MSG))).toBe(TPM_RC.COMMAND_CODE);
   });
 });
 
