@@ -66,6 +66,24 @@ describe('README examples', () => {
     expect(randomBytes.length).toBe(16);
   });
 
+  it('manufacturing', async () => {
+    const { manufacture, readNvCertificate, verifyCertificate } = await import('../../src/index.js');
+    const log: unknown[][] = [];
+    const console = { log: (...a: unknown[]) => log.push(a) };
+    // --- README ---
+    const client = createClient(inProcess(createTpm({ seed: 'factory' })));
+    await client.startup();
+    const { eks, ca } = await manufacture(client);
+    console.log(eks.map((ek) => ek.handle.toString(16)));
+    const cert = await readNvCertificate(client, 0x01c0000a);
+    console.log(verifyCertificate(cert, ca.certificate));
+    console.log(ca.pem());
+    // --- end ---
+    expect(log[0]).toEqual([['81010001', '81010002']]);
+    expect(log[1]).toEqual([true]);
+    expect(String(log[2][0])).toMatch(/^-----BEGIN CERTIFICATE-----/);
+  });
+
   it('createPolicy computes the EK PolicyA', () => {
     expect(createPolicy(TPM_ALG.SHA256).secret(TPM_RH.ENDORSEMENT).digest()).toEqual(ekPolicyA(TPM_ALG.SHA256));
   });
