@@ -126,20 +126,24 @@ export function rsaPrivate(key: RsaPrivateKey, c: bigint): bigint {
 // deterministic rng — a primary seed's KDF stream — gives the same key every time).
 
 let SMALL_PRIMES: Uint32Array | undefined;
+let MORE_PRIMES: Uint32Array | undefined;
 
-/** Odd primes below 17 900 (2 046 of them) for trial division. */
-function smallPrimes(): Uint32Array {
-  if (SMALL_PRIMES !== undefined) return SMALL_PRIMES;
-  const LIMIT = 17900;
-  const sieve = new Uint8Array(LIMIT);
-  const out: number[] = [];
-  for (let i = 3; i < LIMIT; i += 2) {
-    if (sieve[i]) continue;
-    out.push(i);
-    for (let j = i * i; j < LIMIT; j += 2 * i) sieve[j] = 1;
+/** Odd primes below 2^18 (23 000 of them) for trial division; the first 2 046 (below 17 900) form the original sieve. */
+function sievePrimes(): { small: Uint32Array; more: Uint32Array } {
+  if (SMALL_PRIMES === undefined || MORE_PRIMES === undefined) {
+    const LIMIT = 1 << 18;
+    const sieve = new Uint8Array(LIMIT);
+    const small: number[] = [];
+    const more: number[] = [];
+    for (let i = 3; i < LIMIT; i += 2) {
+      if (sieve[i]) continue;
+      (i < 17900 ? small : more).push(i);
+      for (let j = i * i; j < LIMIT; j += 2 * i) sieve[j] = 1;
+    }
+    SMALL_PRIMES = Uint32Array.from(small);
+    MORE_PRIMES = Uint32Array.from(more);
   }
-  SMALL_PRIMES = Uint32Array.from(out);
-  return SMALL_PRIMES;
+  return { small: SMALL_PRIMES, more: MORE_PRIMES };
 }
 
 /**
@@ -192,14 +196,54 @@ function millerRabin(w: bigint, rounds: number, rng: Rng): boolean {
   return true;
 }
 
+/**
+ * Fermat test to base 2, 2^(w-1) ≡ 1 (mod w): square and double, no multiplications by a base,
+ * so about 15% cheaper than a Miller-Rabin round. A pre-test only: false proves w composite.
+ */
+function fermatBase2(w: bigint): boolean {
+  const bits = (w - 1n).toString(2);
+  let r = 2n;
+  for (let i = 1; i < bits.length; i++) {
+    r = (r * r) % w;
+    if (bits.charCodeAt(i) === 49) {
+      r <<= 1n;
+      if (r >= w) r -= w;
+    }
+  }
+  return r === 1n;
+}
+
 const SIEVE_WINDOW = 4096; // candidates start + 2i, i < SIEVE_WINDOW
+
+/** Marks start + 2i divisible by one of `primes` with `mark` (batched residues, products below 2^53). */
+function markMultiples(composite: Uint8Array, start: bigint, primes: Uint32Array, mark: number): void {
+  let k = 0;
+  while (k < primes.length) {
+    let prod = 1;
+    let end = k;
+    while (end < primes.length && prod * primes[end] < 2 ** 53) prod *= primes[end++];
+    const big = Number(start % BigInt(prod));
+    for (let t = k; t < end; t++) {
+      const pr = primes[t];
+      const r = big % pr;
+      // start + 2i ≡ 0 (mod pr)  ⇔  i ≡ -r · 2^-1 (mod pr); 2^-1 = (pr + 1) / 2
+      let i = (((pr - r) % pr) * ((pr + 1) / 2)) % pr;
+      for (; i < SIEVE_WINDOW; i += pr) if (!composite[i]) composite[i] = mark;
+    }
+    k = end;
+  }
+}
 
 /**
  * A random prime of exactly `bits` bits with the top two bits set (so p·q has the full length
- * and p ≥ √2·2^(bits-1)), gcd(p-1, e) = 1.
+ * and p ≥ √2·2^(bits-1)), gcd(p-1, e) = 1. Candidates divisible by a prime below 17 900 are
+ * skipped; the others go to Miller-Rabin. Two cheaper filters reject composites first (trial
+ * division by primes up to 2^18, a Fermat test to base 2); a candidate they reject draws the base
+ * its first Miller-Rabin round would have drawn, so the random stream, and with it every key a
+ * seed derives, is the same as with Miller-Rabin alone.
  */
 function generatePrime(bits: number, e: bigint, rng: Rng): bigint {
-  const primes = smallPrimes();
+  const { small, more } = sievePrimes();
   const top = 1n << BigInt(bits);
   const rounds = millerRabinRounds(bits);
   const bytes = Math.ceil(bits / 8);
@@ -208,28 +252,18 @@ function generatePrime(bits: number, e: bigint, rng: Rng): bigint {
   for (;;) {
     let start = bytesToBigint(rng.bytes(bytes)) >> excess;
     start |= (3n << BigInt(bits - 2)) | 1n;
-    // Residues of start modulo the small primes, batched through products below 2^53.
     composite.fill(0);
-    let k = 0;
-    while (k < primes.length) {
-      let prod = 1;
-      let end = k;
-      while (end < primes.length && prod * primes[end] < 2 ** 53) prod *= primes[end++];
-      const big = Number(start % BigInt(prod));
-      for (let t = k; t < end; t++) {
-        const pr = primes[t];
-        const r = big % pr;
-        // start + 2i ≡ 0 (mod pr)  ⇔  i ≡ -r · 2^-1 (mod pr); 2^-1 = (pr + 1) / 2
-        let i = (((pr - r) % pr) * ((pr + 1) / 2)) % pr;
-        for (; i < SIEVE_WINDOW; i += pr) composite[i] = 1;
-      }
-      k = end;
-    }
+    markMultiples(composite, start, small, 1);
+    if (bits > 64) markMultiples(composite, start, more, 2);
     for (let i = 0; i < SIEVE_WINDOW; i++) {
-      if (composite[i]) continue;
+      if (composite[i] === 1) continue;
       const p = start + 2n * BigInt(i);
       if (p >= top) break;
       if (gcd(p - 1n, e) !== 1n) continue;
+      if (composite[i] === 2 || !fermatBase2(p)) {
+        randomInRange(rng, 2n, p - 2n);
+        continue;
+      }
       if (millerRabin(p, rounds, rng)) return p;
     }
   }
