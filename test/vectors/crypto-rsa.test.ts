@@ -97,6 +97,14 @@ beforeAll(() => {
 });
 
 describe('RSA key generation', () => {
+  it('a seed derives the same key in every vtpm version (persisted primary keys and EK certificates depend on it)', () => {
+    // Golden: SHA-256 over the moduli (hex) from four seeds, computed with the key generator before
+    // the trial-division and Fermat pre-filters were added; the filters must not change any key.
+    const h = nodeCrypto.createHash('sha256');
+    for (const [i, bits] of [[0, 2048], [1, 2048], [2, 1024], [3, 3072]] as const) h.update(rsaGenerateKey(bits, createDrbg(utf8('rsa golden ' + i))).n.toString(16));
+    expect(h.digest('hex')).toBe('44b0009c5774f18dbdc7c3c70df965d31d213faaa32f64590ed9ef14b9b17098');
+  });
+
   it('produces well-formed FIPS 186-5 A.1.3 keys that node accepts', () => {
     for (const { key, priv, pub } of [ours1024, ours2048a, ours2048b]) {
       const bits = bitLen(key.n);
