@@ -84,6 +84,30 @@ describe('README examples', () => {
     expect(String(log[2][0])).toMatch(/^-----BEGIN CERTIFICATE-----/);
   });
 
+  it('measured boot and runtime measurement', async () => {
+    const { measureBoot, typicalLinuxVm, replayEventLog, readPcrBanks, measureRuntime, typicalRuntimeEvents, formatImaAscii, replayIma } = await import('../../src/index.js');
+    type ImaEntry = import('../../src/index.js').ImaEntry;
+    const log: unknown[][] = [];
+    const console = { log: (...a: unknown[]) => log.push(a) };
+    // --- README ---
+    const client = createClient(inProcess(createTpm({ profile: 'tpm2', seed: 'vm-42' })));
+    await client.startup();
+    const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
+    const boot = await measureBoot(client, typicalLinuxVm({ instanceId: 'vm-42' }));
+    const replayed = replayEventLog(boot.eventLog);
+    const pcrs = await readPcrBanks(client, boot.banks, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    console.log(same(replayed[TPM_ALG.SHA256][9], pcrs[TPM_ALG.SHA256][9]));
+    const ima: ImaEntry[] = [];
+    await measureRuntime(client, ima, typicalRuntimeEvents());
+    await measureRuntime(client, ima, [{ path: '/usr/local/bin/app', content: new TextEncoder().encode('#!/bin/sh\necho hi\n') }]);
+    const ascii = formatImaAscii(ima);
+    const pcr10 = await readPcrBanks(client, boot.banks, [10]);
+    console.log(same(replayIma(ima, boot.banks)[TPM_ALG.SHA256], pcr10[TPM_ALG.SHA256][10]));
+    // --- end ---
+    expect(log).toEqual([[true], [true]]);
+    expect(ascii).toMatch(/^10 [0-9a-f]{40} ima-ng sha256:[0-9a-f]{64} boot_aggregate/);
+  });
+
   it('createPolicy computes the EK PolicyA', () => {
     expect(createPolicy(TPM_ALG.SHA256).secret(TPM_RH.ENDORSEMENT).digest()).toEqual(ekPolicyA(TPM_ALG.SHA256));
   });
