@@ -15,3 +15,4 @@ export * from './client/index.js';
 // MakeCredential and import blobs without a TPM.
 export * from './protocol/index.js';
 export * from './attest/index.js';
+export * from './fleet/fleet.js';

@@ -25,6 +25,8 @@ export interface FileStorage extends Storage {
   readonly path: string;
   /** Where a damaged file was moved when starting fresh. */
   readonly setAside?: string;
+  /** Closes the open state file (a later save opens it again). For hosts with many TPMs. */
+  close(): void;
 }
 
 export interface FileStorageOptions {
@@ -152,6 +154,10 @@ export function fileStorage(dir: string, options: FileStorageOptions = {}): File
         return undefined;
       }
       throw new Error(`TPM state file ${path} is corrupt or truncated (${bytes.length} bytes): ${found}; move it away (or start fresh) to begin a new TPM`);
+    },
+    close() {
+      if (fd !== undefined) closeSync(fd);
+      fd = undefined;
     },
     save(persistent) {
       const framed = frame(persistent);

@@ -12,6 +12,8 @@ export {
   type SwtpmControl,
 } from './tcp-transport.js';
 export { fileStorage, STATE_FILE, type FileStorage } from './file-storage.js';
+export { fileFleet, fileFleetStorage } from './fleet.js';
 export type { Logger } from './connection.js';
 export { MSSIM, SWTPM_CMD, PTM_CAP, PTM_BLOB_TYPE, PTM_INIT_FLAG_DELETE_VOLATILE, SWTPM_INFO } from './protocol.js';
 export { nodeCryptoBackend } from './crypto-backend.js';
+export { readMigrationKey } from './cli.js';
