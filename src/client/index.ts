@@ -5,3 +5,4 @@ export { TpmError, decodeRc, type DecodedRc } from './errors.js';
 export * from './templates.js';
 export { createPolicy, type PolicyBuilder, type PolicyPcrSelection, type PolicyName } from './policy.js';
 export * from './manufacture.js';
+export { hostKeyFromTpm, HOST_KEY_HANDLE, type HostKeyOptions } from './host-key.js';

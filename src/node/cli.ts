@@ -15,6 +15,7 @@ import { profiles } from '../tpm/profile.js';
 import { nodeCryptoBackend } from './crypto-backend.js';
 import { fileStorage } from './file-storage.js';
 import { serve, type Protocol, type Server } from './server.js';
+import { runVerify } from './verify-cli.js';
 
 export const USAGE = `Usage: vtpm <command> [options]
 
@@ -22,6 +23,7 @@ A TPM 2.0 / TCM 2.0 emulator in pure TypeScript.
 
 Commands:
   serve        Run a TPM behind a simulator TCP protocol (vtpm serve --help)
+  verify       Verify a quote and its logs against an instance's baseline (vtpm verify --help)
 
 Options:
   -h, --help   Show this help
@@ -31,6 +33,7 @@ export const SERVE_USAGE = `Usage: vtpm serve [--protocol mssim|swtpm] [--host 1
                   [--state DIR [--fresh] | --memory] [--profile tpm2|tcm2|pc-client]
                   [--seed HEX] [--startup]
                   [--manufacture [--ek LIST] [--ca-cert FILE --ca-key FILE]]
+                  [--migration-key FILE]
 
 Runs one emulated TPM on two TCP ports until interrupted (SIGINT/SIGTERM).
 
@@ -60,6 +63,11 @@ Options:
   --ca-key FILE           ... and its private key (PEM: PKCS#8, EC or RSA). Without them
                           vtpm uses DIR/ca-cert.pem and DIR/ca-key.pem of --state DIR,
                           creating them the first time (with --memory the CA is not kept)
+  --migration-key FILE    With --protocol swtpm: a 32-octet host key (32 raw octets, or 64
+                          hex digits) as swtpm's --migration-key. CMD_GET_STATEBLOB then
+                          returns the state encrypted and MACed under it, CMD_SET_STATEBLOB
+                          accepts only state sealed under it and not older than what this
+                          server has exported or accepted (swtpm_ioctl --save/--load)
   -h, --help              Show this help
 
 Example with tpm2-tools:
@@ -85,6 +93,8 @@ export interface ServeArgs {
   ek?: EkChoice[];
   caCert?: string;
   caKey?: string;
+  /** --migration-key: the key file. */
+  migrationKey?: string;
 }
 
 /** Parses `vtpm serve` flags (`--flag value` or `--flag=value`). Throws UsageError naming the flag. */
@@ -177,6 +187,12 @@ export function parseServeArgs(argv: readonly string[]): ServeArgs {
         out.ek = names.map((x) => ekTemplateId(x as EkChoice));
         break;
       }
+      case '--migration-key': {
+        const v = value();
+        if (!v) throw new UsageError('--migration-key needs a file');
+        out.migrationKey = v;
+        break;
+      }
       case '--ca-cert':
       case '--ca-key': {
         const v = value();
@@ -195,6 +211,7 @@ export function parseServeArgs(argv: readonly string[]): ServeArgs {
     if (given !== undefined && !out.manufacture) throw new UsageError(`${flag} needs --manufacture`);
   }
   if ((out.caCert === undefined) !== (out.caKey === undefined)) throw new UsageError('--ca-cert and --ca-key go together');
+  if (out.migrationKey !== undefined && out.protocol !== 'swtpm') throw new UsageError('--migration-key needs --protocol swtpm (its control channel carries the state)');
   return out;
 }
 
@@ -219,6 +236,7 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
     io.out(USAGE);
     return 0;
   }
+  if (command === 'verify') return runVerify(rest, io);
   if (command !== 'serve') {
     io.err(`vtpm: unknown command '${command}' (see vtpm --help)`);
     return 2;
@@ -252,6 +270,7 @@ async function runServe(args: ServeArgs, io: CliIo): Promise<number> {
   try {
     const files = args.state !== undefined ? fileStorage(args.state, { fresh: args.fresh }) : undefined;
     storage = files;
+    const migrationKey = args.migrationKey !== undefined ? readMigrationKey(args.migrationKey) : undefined;
     const tpmOptions = { profile: args.profile, seed: args.seed, storage, cryptoBackend: nodeCryptoBackend() };
     const tpm = createTpm(tpmOptions);
     if (files?.setAside) io.err(`vtpm serve: the state file was damaged; kept it as ${files.setAside} and started a new TPM (--fresh)`);
@@ -264,6 +283,7 @@ async function runServe(args: ServeArgs, io: CliIo): Promise<number> {
       tpm,
       tpmOptions,
       logger: { warn: (m) => io.err(m) },
+      migrationKey,
     });
   } catch (e) {
     process.off('SIGINT', onSignal);
@@ -278,12 +298,26 @@ async function runServe(args: ServeArgs, io: CliIo): Promise<number> {
   const { host, port, platformPort } = server.address;
   const ports = args.protocol === 'mssim' ? `command port ${port}, platform port ${platformPort}` : `data port ${port}, control port ${platformPort}`;
   const where = args.state !== undefined ? `state in ${args.state}` : 'state in memory';
-  io.out(`vtpm: ${args.profile} TPM listening (${args.protocol}) on ${host}: ${ports}; ${where}${args.startup ? '; started' : ''}`);
+  io.out(`vtpm: ${args.profile} TPM listening (${args.protocol}) on ${host}: ${ports}; ${where}${args.startup ? '; started' : ''}${args.migrationKey !== undefined ? '; migration key set' : ''}`);
 
   await server.closed;
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
   return 0;
+}
+
+/** --migration-key FILE: 32 raw octets, or 64 hex digits (surrounding white space ignored). */
+export function readMigrationKey(path: string): Uint8Array {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw new Error(`--migration-key: cannot read ${path}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (bytes.length === 32) return new Uint8Array(bytes);
+  const text = bytes.toString('latin1').trim();
+  if (/^[0-9a-fA-F]{64}$/.test(text)) return new Uint8Array(Buffer.from(text, 'hex'));
+  throw new Error(`--migration-key: ${path} must hold 32 raw octets or 64 hex digits (it has ${bytes.length} octets)`);
 }
 
 /** The CA for --manufacture: --ca-cert/--ca-key, else DIR/ca-cert.pem and DIR/ca-key.pem (made once). */

@@ -11,6 +11,7 @@ import type { TpmHost } from './host.js';
 import { mssimSteps } from './mssim.js';
 import { MSSIM_MAX_BUFFER } from './protocol.js';
 import { swtpmSteps, type SwtpmHost } from './swtpm.js';
+import { memoryReplayGuard } from '../tpm/migration.js';
 
 export type Protocol = 'mssim' | 'swtpm';
 
@@ -28,6 +29,11 @@ export interface ServeOptions {
   logger?: Logger;
   /** Largest TPM command or variable-length field accepted (default 1 MiB, the reference's MAX_BUFFER). */
   maxMessageSize?: number;
+  /**
+   * swtpm only (like swtpm's --migration-key): 32 octets; GET_STATEBLOB returns the state sealed
+   * under it (src/tpm/migration.ts) and SET_STATEBLOB accepts only blobs sealed under it.
+   */
+  migrationKey?: Uint8Array;
 }
 
 export interface ServerAddress {
@@ -105,6 +111,9 @@ export async function serve(options: ServeOptions): Promise<Server> {
   const port = options.port ?? 2321;
   if (!Number.isInteger(port) || port < 0 || port > 65534) throw new Error(`port must be an integer 0-65534 (the next one is the ${protocol === 'mssim' ? 'platform port' : 'control channel'}), not ${port}`);
   const logger = options.logger ?? console;
+  if (options.migrationKey !== undefined && (protocol !== 'swtpm' || options.migrationKey.length !== 32)) {
+    throw new Error(protocol !== 'swtpm' ? 'a migration key needs the swtpm protocol (its control channel carries the state)' : `the migration key must be 32 octets, not ${options.migrationKey.length}`);
+  }
   // OpenSSL digests unless the caller chose otherwise: same results, faster on large inputs.
   const tpmOptionsWithBackend: TpmOptions = { cryptoBackend: nodeCryptoBackend(), ...options.tpmOptions };
   let tpm = options.tpm ?? createTpm(tpmOptionsWithBackend);
@@ -122,6 +131,7 @@ export async function serve(options: ServeOptions): Promise<Server> {
     logger,
     maxMessage: options.maxMessageSize ?? MSSIM_MAX_BUFFER,
     tpmEstablished: false,
+    migration: options.migrationKey ? { hostKey: options.migrationKey.slice(), replayGuard: memoryReplayGuard(), clock: options.tpmOptions?.clock } : undefined,
     hashStart() {
       hostCtx.tpmEstablished = true;
       tpm.hashStart();

@@ -6,6 +6,8 @@
  */
 import { TPM_CC, TPM_RC, TPM_SPEC, TPM_ST, TPM_SU } from '../gen/constants.js';
 import { profiles } from '../tpm/profile.js';
+import type { ClockPort } from '../tpm/context.js';
+import { exportState, importState, MIGRATION_MAGIC, MigrationError, readStateHeader, type ReplayGuard } from '../tpm/migration.js';
 import type { ByteQueue } from './byte-queue.js';
 import { u32s } from './byte-queue.js';
 import { FramingError, type Conn, type Step } from './connection.js';
@@ -28,7 +30,22 @@ export interface SwtpmHost extends TpmHost {
   tpmEstablished: boolean;
   /** Replaces the TPM by one restored from `tpm.snapshot()` bytes (throws if they are not one). */
   replaceTpm(snapshot: Uint8Array): void;
+  /** swtpm --migration-key: state blobs travel sealed under this key (src/tpm/migration.ts). */
+  migration?: SwtpmMigration;
 }
+
+export interface SwtpmMigration {
+  /** 32 octets. */
+  hostKey: Uint8Array;
+  /** Generations exported or imported here, per instance: a blob not newer is a replay. */
+  replayGuard: ReplayGuard;
+  /** The clock the TPM runs on, so Clock and Time continue after SET_STATEBLOB. */
+  clock?: ClockPort;
+}
+
+/** GET_CONFIG flag (tpm_ioctl.h PTM_CONFIG_FLAG_MIGRATION_KEY). */
+const PTM_CONFIG_FLAG_MIGRATION_KEY = 0x2;
+const isSealed = (b: Uint8Array) => b.length >= 8 && Buffer.from(b.buffer, b.byteOffset, 8).toString('latin1') === MIGRATION_MAGIC;
 
 /** Every capability except SET_DATAFD (a Unix-socket fd passing that TCP cannot do). */
 export const SWTPM_CAPS =
@@ -82,6 +99,8 @@ export function swtpmSteps(host: SwtpmHost, options: { running?: boolean } = {})
     /** SET_STATEBLOB installed a TPM: the next INIT keeps it instead of power-cycling. */
     restored: false,
     lastCommand: 0,
+    /** The sealed blob of the last GET_STATEBLOB at offset 0 (a read from an offset continues it). */
+    sealed: undefined as Uint8Array | undefined,
   };
 
   /** swtpm sends TPM2_Shutdown(STATE), else (CLEAR), before it stops a TPM that was not shut down. */
@@ -265,8 +284,22 @@ export function swtpmSteps(host: SwtpmHost, options: { running?: boolean } = {})
         q.skip(16);
         if (!st.running) return res(conn, PTM_RES.BAD_ORDINAL), true;
         const known = type === PTM_BLOB_TYPE.PERMANENT || type === PTM_BLOB_TYPE.VOLATILE || type === PTM_BLOB_TYPE.SAVESTATE;
-        // The whole TPM travels as the PERMANENT blob; VOLATILE and SAVESTATE are empty.
-        const blob = known && type === PTM_BLOB_TYPE.PERMANENT ? Buffer.from(host.tpm.snapshot()) : Buffer.alloc(0);
+        // The whole TPM travels as the PERMANENT blob; VOLATILE and SAVESTATE are empty. With a
+        // migration key it is sealed; as in swtpm, that layer is marked inside the blob, and the
+        // reply's PTM_STATE_FLAG_ENCRYPTED (the state-file key's layer) stays clear.
+        let blob: Buffer = Buffer.alloc(0);
+        if (known && type === PTM_BLOB_TYPE.PERMANENT) {
+          const m = host.migration;
+          if (!m) blob = Buffer.from(host.tpm.snapshot());
+          else {
+            if (offset === 0 || !st.sealed) {
+              st.sealed = exportState(host.tpm, { hostKey: m.hostKey });
+              const h = readStateHeader(st.sealed);
+              m.replayGuard.accept(h.instanceId, h.generation);
+            }
+            blob = Buffer.from(st.sealed.buffer, st.sealed.byteOffset, st.sealed.byteLength);
+          }
+        }
         const part = offset < blob.length ? blob.subarray(offset) : Buffer.alloc(0);
         conn.reply(Buffer.concat([u32s(known ? PTM_RES.SUCCESS : PTM_RES.FAIL, 0, part.length, part.length), part]));
         return true;
@@ -285,22 +318,30 @@ export function swtpmSteps(host: SwtpmHost, options: { running?: boolean } = {})
           return res(conn, PTM_RES.BAD_PARAMETER), true;
         }
         if (n === 0) return res(conn, PTM_RES.SUCCESS), true;
-        if (flags & PTM_STATE_FLAG.ENCRYPTED) {
-          host.logger.warn(`vtpm: ${conn.label}: CMD_SET_STATEBLOB: encrypted state blobs are not supported`);
+        const m = host.migration;
+        const refuse = (why: string) => {
+          host.logger.warn(`vtpm: ${conn.label}: CMD_SET_STATEBLOB: ${why}; the TPM is unchanged`);
           return res(conn, PTM_RES.FAIL), true;
-        }
+        };
+        if (!m && isSealed(blob)) return refuse('a sealed (migration) state blob needs --migration-key');
+        if (!m && flags & PTM_STATE_FLAG.ENCRYPTED) return refuse('encrypted state blobs are not supported');
+        // With a migration key only sealed blobs are taken (the ENCRYPTED flag may be set or not).
+        if (m && !isSealed(blob)) return refuse('a migration key is set: the state blob is not sealed with one');
         try {
-          host.replaceTpm(blob);
+          if (!m) host.replaceTpm(blob);
+          else {
+            const imported = importState(blob, { hostKey: m.hostKey, replayGuard: m.replayGuard, expectProfile: host.tpm.profile.name, clock: m.clock });
+            host.replaceTpm(imported.snapshot);
+          }
         } catch (e) {
-          host.logger.warn(`vtpm: ${conn.label}: CMD_SET_STATEBLOB: ${e instanceof Error ? e.message : String(e)}`);
-          return res(conn, PTM_RES.FAIL), true;
+          return refuse(e instanceof MigrationError ? `${e.message} (${e.reason})` : e instanceof Error ? e.message : String(e));
         }
         st.restored = true;
         return res(conn, PTM_RES.SUCCESS), true;
       }
       case SWTPM_CMD.GET_CONFIG:
         q.skip(4);
-        conn.reply(u32s(PTM_RES.SUCCESS, 0)); // no file key, no migration key
+        conn.reply(u32s(PTM_RES.SUCCESS, host.migration ? PTM_CONFIG_FLAG_MIGRATION_KEY : 0)); // never a file key
         return true;
       case SWTPM_CMD.SET_DATAFD:
         q.skip(4);

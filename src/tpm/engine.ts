@@ -14,7 +14,7 @@ import { errorResponse, executeCommand } from './dispatch/execute.js';
 import { TPM_RC } from '../gen/constants.js';
 import { resolveProfile, type Profile, type ProfileSpec } from './profile.js';
 import { daSelfHeal } from './da.js';
-import { clockTick, hashData, hashEnd, hashStart, manufacture, powerOff, tpmInit } from './state/lifecycle.js';
+import { clockTick, currentClock, currentTime, hashData, hashEnd, hashStart, manufacture, powerOff, tpmInit } from './state/lifecycle.js';
 import { decodeSnapshot, encodeSnapshot } from './state/snapshot.js';
 import type { PersistentState, TpmState } from './state/types.js';
 
@@ -80,6 +80,8 @@ interface SnapshotBody {
   profile: string;
   state: TpmState;
   drbg: Uint8Array;
+  /** Time and Clock when the snapshot was taken, so a restore on another clock continues them. */
+  at?: { time: number; clock: number };
 }
 
 function seedBytes(seed: Uint8Array | string): Uint8Array {
@@ -114,6 +116,11 @@ export function createTpm(options: TpmOptions = {}): Tpm {
     if (body.profile !== profile.name) throw new Error(`snapshot is of profile '${body.profile}', not '${profile.name}'`);
     state = body.state;
     rng = createPooledDrbg({ state: body.drbg });
+    // Time and Clock continue from the snapshot on this TPM's clock (Part 1 "Time", "Clock").
+    if (body.at && state.volatile.initialized) {
+      state.volatile.powerOnAt = clock.now() - body.at.time;
+      state.volatile.clockBase = body.at.clock - body.at.time;
+    }
   } else {
     rng = createPooledDrbg(options.seed !== undefined ? seedBytes(options.seed) : systemRng().bytes(32));
     state = manufacture(profile, rng);
@@ -195,7 +202,8 @@ export function createTpm(options: TpmOptions = {}): Tpm {
       machine.state = { ...machine.state, volatile: { ...machine.state.volatile, failure: { code: TPM_RC.FAILURE, detail: reason } } };
     },
     snapshot() {
-      const body: SnapshotBody = { profile: profile.name, state: machine.state, drbg: rng.state() };
+      const at = machine.state.volatile.initialized ? { time: currentTime(machine), clock: currentClock(machine) } : undefined;
+      const body: SnapshotBody = { profile: profile.name, state: machine.state, drbg: rng.state(), ...(at ? { at } : {}) };
       return encodeSnapshot(body);
     },
   };

@@ -2,3 +2,4 @@ export { createTpm, memoryStorage, type Tpm, type TpmOptions, type ExecuteOption
 export { profiles, resolveProfile, type Profile, type ProfileSpec, type PcrAttributesSpec } from './profile.js';
 export type { ClockPort } from './context.js';
 export { tpmError, TpmFault } from './errors.js';
+export * from './migration.js';
