@@ -7,3 +7,6 @@ export * from './eventlog.js';
 export * from './ima.js';
 export * from './measured-boot.js';
 export * from './certify-x509.js';
+export * from './verifier.js';
+export * from './baseline.js';
+export * from './store.js';

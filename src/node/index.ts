@@ -17,3 +17,4 @@ export type { Logger } from './connection.js';
 export { MSSIM, SWTPM_CMD, PTM_CAP, PTM_BLOB_TYPE, PTM_INIT_FLAG_DELETE_VOLATILE, SWTPM_INFO } from './protocol.js';
 export { nodeCryptoBackend } from './crypto-backend.js';
 export { readMigrationKey } from './cli.js';
+export { fileBaselineStore, instanceFileName, type FileBaselineStore, type FileBaselineStoreOptions } from './baseline-store.js';
