@@ -16,3 +16,4 @@ export * from './client/index.js';
 export * from './protocol/index.js';
 export * from './attest/index.js';
 export * from './fleet/fleet.js';
+export * from './fleet/agent.js';
