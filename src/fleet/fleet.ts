@@ -75,7 +75,7 @@ export interface Fleet {
   get(id: string): FleetInstance | undefined;
   /** A loaded instance, or the stored one loaded (powered on, as after a host restart: Startup next). */
   open(id: string, options?: CreateInstanceOptions): FleetInstance;
-  /** Adds an instance from a whole-TPM snapshot (migration): refused when the id exists. */
+  /** Adds an instance from a whole-TPM snapshot (migration), in the snapshot's profile: refused when the id exists. */
   adopt(id: string, snapshot: Uint8Array, options?: CreateInstanceOptions): FleetInstance;
   /** Unloads an instance, keeping its stored state. */
   unload(id: string): void;
@@ -122,8 +122,8 @@ export function createFleet(options: FleetOptions = {}): Fleet {
     adopt(id, snapshot, o) {
       checkId(id);
       if (exists(id)) throw new FleetError('exists', `fleet: instance '${id}' exists`);
-      const inst = instantiate(id, { ...merged(o), snapshot, storage: storage.open(id) });
-      return inst;
+      // The snapshot's own profile unless the caller names one.
+      return instantiate(id, { ...merged(o), profile: o?.profile, snapshot, storage: storage.open(id) });
     },
     unload(id) {
       if (loaded.delete(id)) storage.close?.(id);

@@ -35,7 +35,7 @@ export interface TpmOptions {
   storage?: Storage;
   /** Millisecond clock; defaults to the platform's monotonic clock. */
   clock?: ClockPort;
-  /** Restore a whole TPM from `snapshot()` (profile and storage options still apply). */
+  /** Restore a whole TPM from `snapshot()` (its profile unless `profile` is given, which must agree; storage still applies). */
   snapshot?: Uint8Array;
   /** Start powered off (as a simulator does until its power-on signal). Default: powered on. */
   poweredOff?: boolean;
@@ -106,13 +106,14 @@ function profileFor(p: string | ProfileSpec, backend?: CryptoBackend): Profile {
 }
 
 export function createTpm(options: TpmOptions = {}): Tpm {
-  const profile = profileFor(options.profile ?? 'tpm2', options.cryptoBackend);
+  const restored = options.snapshot ? decodeSnapshot<SnapshotBody>(options.snapshot) : undefined;
+  const profile = profileFor(options.profile ?? restored?.profile ?? 'tpm2', options.cryptoBackend);
   const clock = options.clock ?? defaultClock;
   let rng: Drbg;
   let state: TpmState;
   let stored: Uint8Array | undefined;
-  if (options.snapshot) {
-    const body = decodeSnapshot<SnapshotBody>(options.snapshot);
+  if (restored) {
+    const body = restored;
     if (body.profile !== profile.name) throw new Error(`snapshot is of profile '${body.profile}', not '${profile.name}'`);
     state = body.state;
     rng = createPooledDrbg({ state: body.drbg });
