@@ -108,6 +108,57 @@ describe('README examples', () => {
     expect(ascii).toMatch(/^10 [0-9a-f]{40} ima-ng sha256:[0-9a-f]{64} boot_aggregate/);
   });
 
+  it('verification service and baselines', async () => {
+    const { akTemplate: akT, createVerifier, measureBoot, measureRuntime, typicalLinuxVm, typicalRuntimeEvents, standInBytes, formatReport, TPM_RH: RH } = await import('../../src/index.js');
+    const { fileBaselineStore } = await import('../../src/node/index.js');
+    type ImaEntry = import('../../src/index.js').ImaEntry;
+    const dir = mkdtempSync(join(tmpdir(), 'vtpm-readme-verify-'));
+    const log: unknown[][] = [];
+    const console = { log: (...a: unknown[]) => log.push(a) };
+    try {
+      // --- README ---
+      const tpm = createTpm({ seed: 'vm-42' });
+      const client = createClient(inProcess(tpm));
+      const verifier = createVerifier({ store: fileBaselineStore(join(dir, 'baselines')) });
+      const empty = new Uint8Array(0);
+      async function boot(vm?: Parameters<typeof typicalLinuxVm>[0]) {
+        await client.startup();
+        const { eventLog } = await measureBoot(client, typicalLinuxVm(vm));
+        const ima: ImaEntry[] = [];
+        await measureRuntime(client, ima, typicalRuntimeEvents());
+        const ak = await client.run('CreatePrimary', {
+          primaryHandle: RH.OWNER,
+          inSensitive: { sensitive: { userAuth: empty, data: empty } },
+          inPublic: { publicArea: akT({ alg: 'ecc-p256' }) },
+          outsideInfo: empty,
+          creationPCR: { pcrSelections: [] },
+        });
+        const nonce = globalThis.crypto.getRandomValues(new Uint8Array(16));
+        const PCRselect = { pcrSelections: [{ hash: TPM_ALG.SHA256, pcrSelect: Uint8Array.of(0xff, 0x07, 0) }] };
+        const q = await client.run('Quote', { signHandle: ak.objectHandle, qualifyingData: nonce, inScheme: { scheme: TPM_ALG.NULL, details: null }, PCRselect } as never);
+        await client.shutdown();
+        tpm.reset();
+        return { akPublic: ak.outPublic.publicArea, quoted: q.quoted, signature: q.signature, nonce, eventLog, ima };
+      }
+      let r = await verifier.verify('vm-42', await boot(), { recordIfNew: true });
+      console.log(r.recorded, r.report.verdict);
+      const update = await boot({ kernel: standInBytes('vmlinuz 6.8.0-47', 65536) });
+      r = await verifier.verify('vm-42', update);
+      console.log(formatReport(r.report, { instance: 'vm-42' }));
+      await verifier.accept('vm-42', r.report, { by: 'alice', reason: 'kernel 6.8.0-47' });
+      console.log((await verifier.verify('vm-42', update)).report.verdict);
+      console.log(await verifier.history('vm-42'));
+      // --- end ---
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(log[0]).toEqual([true, 'trusted']);
+    expect(String(log[1][0])).toMatch(/^instance vm-42: UNTRUSTED/);
+    expect(String(log[1][0])).toMatch(/PCR {2}9 untrusted/);
+    expect(log[2]).toEqual(['trusted']);
+    expect((log[3][0] as { action: string; by: string }[]).map((h) => `${h.action} ${h.by}`)).toEqual(['record vtpm', 'accept alice']);
+  });
+
   it('createPolicy computes the EK PolicyA', () => {
     expect(createPolicy(TPM_ALG.SHA256).secret(TPM_RH.ENDORSEMENT).digest()).toEqual(ekPolicyA(TPM_ALG.SHA256));
   });
