@@ -14,24 +14,12 @@ import { akTemplate } from '../src/client/templates.js';
 import { TPM_ALG, TPM_RH } from '../src/gen/constants.js';
 import type { TPMT_PUBLIC } from '../src/gen/types.js';
 import { createTpm } from '../src/tpm/engine.js';
-import { RawTcp, rcOf, startSwtpm, STARTUP } from './commands.bench.js';
+import { RawTcp, startSwtpm, STARTUP } from './commands.bench.js';
+import { handleOf, must, type Send } from './objects.bench.js';
 import { asyncOpsPerSecond, fmtOps, quick, type BenchOptions } from './harness.js';
 
 const EMPTY = new Uint8Array(0);
 const encoder: Client = createClient(inProcess(createTpm({ seed: 'encoder' })));
-type Send = (bytes: Uint8Array) => Uint8Array | Promise<Uint8Array>;
-const handleOf = (r: Uint8Array) => new DataView(r.buffer, r.byteOffset).getUint32(10);
-const RETRY = 0x922;
-
-async function must(send: Send, bytes: Uint8Array, what: string): Promise<Uint8Array> {
-  let r = await send(bytes);
-  // swtpm answers TPM_RC_RETRY the first time it uses an algorithm (its self-test): send again.
-  for (let i = 0; i < 3 && rcOf(r) === RETRY; i++) r = await send(bytes);
-  const rc = rcOf(r);
-  if (rc !== 0) throw new Error(`${what}: rc 0x${rc.toString(16)}`);
-  return r;
-}
-
 const createPrimary = (template: TPMT_PUBLIC) =>
   encoder.encode('CreatePrimary', {
     primaryHandle: TPM_RH.ENDORSEMENT,

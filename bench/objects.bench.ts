@@ -17,9 +17,9 @@ const EMPTY = new Uint8Array(0);
 const encoder: Client = createClient(inProcess(createTpm({ seed: 'encoder' })));
 
 /** A target both TPMs answer through: bytes in, bytes out. */
-type Send = (bytes: Uint8Array) => Uint8Array | Promise<Uint8Array>;
+export type Send = (bytes: Uint8Array) => Uint8Array | Promise<Uint8Array>;
 
-const handleOf = (r: Uint8Array) => new DataView(r.buffer, r.byteOffset).getUint32(10);
+export const handleOf = (r: Uint8Array) => new DataView(r.buffer, r.byteOffset).getUint32(10);
 
 function createPrimary(template: TPMT_PUBLIC, hierarchy: number = TPM_RH.OWNER): Uint8Array {
   return encoder.encode('CreatePrimary', {
@@ -42,7 +42,7 @@ function varied(template: TPMT_PUBLIC, n: number): TPMT_PUBLIC {
 
 const RETRY = 0x922;
 
-async function must(send: Send, bytes: Uint8Array, what: string): Promise<Uint8Array> {
+export async function must(send: Send, bytes: Uint8Array, what: string): Promise<Uint8Array> {
   let r = await send(bytes);
   // swtpm answers TPM_RC_RETRY the first time it uses an algorithm (its self-test): send again.
   for (let i = 0; i < 3 && rcOf(r) === RETRY; i++) r = await send(bytes);

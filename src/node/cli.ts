@@ -2,6 +2,7 @@
  * The `vtpm` command line: `vtpm serve` runs one TPM behind the mssim or swtpm TCP protocol.
  * Usage errors name the flag and exit with code 2.
  */
+import { cliFlags } from './cli-flags.js';
 import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -100,29 +101,12 @@ export interface ServeArgs {
 /** Parses `vtpm serve` flags (`--flag value` or `--flag=value`). Throws UsageError naming the flag. */
 export function parseServeArgs(argv: readonly string[]): ServeArgs {
   const out: ServeArgs = { protocol: 'mssim', host: '127.0.0.1', port: 2321, memory: false, profile: 'tpm2', startup: false, help: false };
-  const seen = new Set<string>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '-h' || arg === '--help') {
+  for (const token of cliFlags(argv, (m) => new UsageError(m))) {
+    if (token === 'help') {
       out.help = true;
       continue;
     }
-    if (!arg.startsWith('--')) throw new UsageError(`unexpected argument '${arg}'`);
-    const eq = arg.indexOf('=');
-    const flag = eq < 0 ? arg : arg.slice(0, eq);
-    const inline = eq < 0 ? undefined : arg.slice(eq + 1);
-    if (seen.has(flag)) throw new UsageError(`${flag} is given more than once`);
-    seen.add(flag);
-    const value = (): string => {
-      if (inline !== undefined) return inline;
-      const v = argv[i + 1];
-      if (v === undefined || (v.startsWith('--') && v.length > 2)) throw new UsageError(`${flag} needs a value`);
-      i++;
-      return v;
-    };
-    const noValue = () => {
-      if (inline !== undefined) throw new UsageError(`${flag} takes no value`);
-    };
+    const { flag, value, noValue } = token;
     switch (flag) {
       case '--protocol': {
         const v = value();

@@ -4,6 +4,7 @@
  * or accepts on request. Exit code 0 trusted, 1 untrusted (or not verifiable), 2 usage error
  * naming the flag.
  */
+import { cliFlags } from './cli-flags.js';
 import { readFileSync } from 'node:fs';
 import { BaselineError, type Baseline } from '../attest/baseline.js';
 import { AttestationError, parsePcrFile } from '../attest/quote.js';
@@ -79,29 +80,12 @@ const FILE_FLAGS = { '--store': 'store', '--ak': 'ak', '--quote': 'quote', '--si
 /** Parses `vtpm verify` flags (`--flag value` or `--flag=value`). Throws VerifyUsageError naming the flag. */
 export function parseVerifyArgs(argv: readonly string[]): VerifyArgs {
   const out: VerifyArgs = { help: false, record: false, accept: false, json: false, full: false };
-  const seen = new Set<string>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '-h' || arg === '--help') {
+  for (const token of cliFlags(argv, (m) => new VerifyUsageError(m))) {
+    if (token === 'help') {
       out.help = true;
       continue;
     }
-    if (!arg.startsWith('--')) throw new VerifyUsageError(`unexpected argument '${arg}'`);
-    const eq = arg.indexOf('=');
-    const flag = eq < 0 ? arg : arg.slice(0, eq);
-    const inline = eq < 0 ? undefined : arg.slice(eq + 1);
-    if (seen.has(flag)) throw new VerifyUsageError(`${flag} is given more than once`);
-    seen.add(flag);
-    const value = (): string => {
-      if (inline !== undefined) return inline;
-      const v = argv[i + 1];
-      if (v === undefined || (v.startsWith('--') && v.length > 2)) throw new VerifyUsageError(`${flag} needs a value`);
-      i++;
-      return v;
-    };
-    const noValue = () => {
-      if (inline !== undefined) throw new VerifyUsageError(`${flag} takes no value`);
-    };
+    const { flag, value, noValue } = token;
     if (Object.hasOwn(FILE_FLAGS, flag)) {
       const v = value();
       if (!v) throw new VerifyUsageError(`${flag} needs a ${flag === '--store' ? 'directory' : 'file'}`);
