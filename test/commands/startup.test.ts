@@ -50,6 +50,23 @@ describe('TPM2_Startup / TPM2_Shutdown', () => {
     expect(await orderly(client)).toBe(true);
   });
 
+  it('a refused command after Shutdown(STATE) leaves the shutdown orderly; the first DA-protected authorization voids it (SU_DA_USED)', async () => {
+    const { tpm, client } = await startedTpm();
+    const index = 0x01500001;
+    const nvPublic = { nvIndex: index, nameAlg: 0x0b, attributes: 0x00040004, authPolicy: new Uint8Array(0), dataSize: 4 }; // AUTHWRITE|AUTHREAD
+    await client.run('NV_DefineSpace', { authHandle: 0x40000001, auth: new Uint8Array(0), publicInfo: { nvPublic } }, { auth: { authHandle: '' } });
+    await client.shutdown('state');
+    // NV_Read of an index that does not exist: refused at handle validation, before any authorization.
+    expect(rcOfBytes(tpm.execute(hex('8002 00000023 0000014e 01500099 01500099 00000009 40000009 0000 00 0000 0004 0000')))).not.toBe(0);
+    tpm.reset();
+    await client.startup('state'); // still a TPM Resume
+    await client.shutdown('state');
+    // A wrong password for the DA-protected index: the first DA use after Shutdown voids it.
+    await client.run('NV_Read', { authHandle: index, nvIndex: index, size: 4, offset: 0 }, { auth: { authHandle: 'wrong' } }).catch(() => undefined);
+    tpm.reset();
+    expect(rcOfBytes(tpm.execute(hex('8001 0000000c 00000144 0001')))).toBe(TPM_RC.VALUE | P1);
+  });
+
   it('Resume after Shutdown(STATE) and power cycle: Startup(STATE) accepted', async () => {
     const { tpm, client } = await startedTpm();
     await client.shutdown('state');

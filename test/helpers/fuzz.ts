@@ -39,14 +39,16 @@ export function checkWellFormed(cmd: Uint8Array, r: Uint8Array): number {
 
 /**
  * The state, less the dictionary-attack bookkeeping: a failed authorization of a DA-protected
- * entity (lockoutAuth, NV indices) changes it by design (Part 1 "Dictionary Attack Protection");
- * and less the Clock saved to NV each 2^NV_CLOCK_UPDATE_INTERVAL ms, which happens as time
+ * entity (lockoutAuth, NV indices) changes it by design (Part 1 "Dictionary Attack Protection"),
+ * and so does the first DA-protected authorization after a Shutdown, which voids the orderly
+ * shutdown even when the command then fails (the reference's SU_DA_USED_VALUE); and less the Clock saved to NV each 2^NV_CLOCK_UPDATE_INTERVAL ms, which happens as time
  * passes whatever the command (Part 1 "Clock").
  */
 export function stateOf(tpm: Tpm): unknown {
-  type Shape = { persistent: { da?: unknown; clock?: number; clockSafe?: boolean }; volatile: { daLockoutTimer?: number; daSelfHealTimer?: number } };
+  type Shape = { persistent: { da?: unknown; clock?: number; clockSafe?: boolean; orderlyShutdown?: unknown }; volatile: { daLockoutTimer?: number; daSelfHealTimer?: number } };
   const state = decodeSnapshot<{ state: Shape }>(tpm.snapshot()).state;
   delete state.persistent.da;
+  delete state.persistent.orderlyShutdown;
   delete state.persistent.clock;
   delete state.persistent.clockSafe;
   delete state.volatile.daLockoutTimer;
