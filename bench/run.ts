@@ -7,6 +7,7 @@ import * as objects from './objects.bench.js';
 import * as sessions from './sessions.bench.js';
 import * as asym from './crypto-asym.bench.js';
 import * as attest from './attest.bench.js';
+import * as fleet from './fleet.bench.js';
 import * as sym from './crypto-sym.bench.js';
 import { quick } from './harness.js';
 
@@ -24,6 +25,8 @@ console.log('\n### Attestation: Quote in-process vs swtpm over TCP; manufacturin
 console.log(attest.toMarkdown(await attest.run(opts)));
 console.log();
 console.log(attest.manufactureMarkdown(await attest.runManufacture(opts)));
+console.log('\n### Trusted instances: provision, boot, quote, verify per instance; a fleet in one process vs a swtpm process per instance\n');
+console.log(fleet.toMarkdown(await fleet.run(opts)));
 console.log('\n### Codec (strict)\n');
 console.log(codec.toMarkdown(codec.run(opts)));
 console.log('\n### Hashes, HMAC, KDF, block ciphers (vs node:crypto)\n');

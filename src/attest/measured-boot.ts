@@ -338,8 +338,9 @@ export async function measureBoot(client: Client, chain: BootChain, options: Mea
   const banks = options.banks ?? (await allocatedBanks(client));
   if (banks.length === 0) throw new Error('measureBoot: the TPM has no allocated PCR bank with an implemented hash');
   let startupLocality = options.startupLocality;
+  let probe: ReturnType<typeof bootEventLog> | undefined;
   if (options.checkReset ?? true) {
-    const probe = bootEventLog(chain, banks, options);
+    probe = bootEventLog(chain, banks, options);
     const pcrs = [...new Set(probe.events.filter((e) => e.type !== EV_NO_ACTION).map((e) => e.pcr))].sort((a, b) => a - b);
     const now = await readPcrBanks(client, banks, pcrs);
     for (const alg of banks) {
@@ -355,7 +356,7 @@ export async function measureBoot(client: Client, chain: BootChain, options: Mea
       }
     }
   }
-  const w = bootEventLog(chain, banks, { ...options, startupLocality });
+  const w = probe && startupLocality === options.startupLocality ? probe : bootEventLog(chain, banks, { ...options, startupLocality });
   for (const e of w.events) if (e.type !== EV_NO_ACTION) await extend(client, e.pcr, e.digests);
   return { eventLog: w.bytes(), log: w.log(), banks: [...w.banks] };
 }

@@ -119,8 +119,11 @@ export interface ClientOptions {
 const EMPTY: Uint8Array = new Uint8Array(0);
 const bytesOf = (v: Uint8Array | string | undefined): Uint8Array => (v === undefined ? new Uint8Array(0) : typeof v === 'string' ? utf8(v) : v);
 
+/** The default client codec, shared: its compiled encoders and decoders are the same for every client. */
+let defaultCodec: Codec | undefined;
+
 export function createClient(transport: Transport, options: ClientOptions = {}): Client {
-  const codec = options.codec ?? createCodec({ schema: SCHEMA, limits: DEFAULT_LIMITS, strict: false });
+  const codec = options.codec ?? (defaultCodec ??= createCodec({ schema: SCHEMA, limits: DEFAULT_LIMITS, strict: false }));
   const rng = options.rng ?? pooledRng(systemRng());
   const desc = (name: CommandName): CommandDesc => {
     const d = (COMMANDS as Record<string, CommandDesc>)[name];

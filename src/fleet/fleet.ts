@@ -28,6 +28,8 @@ export interface FleetStorage {
   open(id: string): Storage;
   /** Ids that have stored state, for reopening a fleet. */
   ids(): string[];
+  /** Does this id have stored state? (Default: looks in ids().) */
+  has?(id: string): boolean;
   /** Forget an instance's state. */
   remove(id: string): void;
   /** Release what `open` holds (file descriptors), if anything. */
@@ -44,6 +46,7 @@ export function memoryFleetStorage(): FleetStorage {
       return s;
     },
     ids: () => [...stores.keys()].filter((id) => stores.get(id)!.load() !== undefined),
+    has: (id) => stores.get(id)?.load() !== undefined,
     remove: (id) => void stores.delete(id),
   };
 }
@@ -103,7 +106,8 @@ export function createFleet(options: FleetOptions = {}): Fleet {
     return inst;
   };
   const merged = (o?: CreateInstanceOptions): CreateInstanceOptions => ({ ...options.defaults, ...o });
-  const exists = (id: string) => loaded.has(id) || storage.ids().includes(id);
+  const stored = (id: string) => (storage.has ? storage.has(id) : storage.ids().includes(id));
+  const exists = (id: string) => loaded.has(id) || stored(id);
 
   return {
     create(id, o) {
@@ -116,7 +120,7 @@ export function createFleet(options: FleetOptions = {}): Fleet {
       checkId(id);
       const have = loaded.get(id);
       if (have) return have;
-      if (!storage.ids().includes(id)) throw new FleetError('unknown', `fleet: no stored instance '${id}'`);
+      if (!stored(id)) throw new FleetError('unknown', `fleet: no stored instance '${id}'`);
       return instantiate(id, { ...merged(o), storage: storage.open(id) });
     },
     adopt(id, snapshot, o) {

@@ -23,6 +23,7 @@ export function fileFleetStorage(dir: string, options: FileStorageOptions = {}):
         .filter((e) => e.isDirectory() && existsSync(join(root, e.name, STATE_FILE)))
         .map((e) => e.name)
         .sort(),
+    has: (id) => existsSync(join(root, id, STATE_FILE)),
     remove(id) {
       open.get(id)?.close();
       open.delete(id);

@@ -7,7 +7,7 @@ import type { Handler } from '../handler.js';
  * TPM in failure mode (TPM_RC_FAILURE).
  */
 export const SelfTest: Handler<'SelfTest'> = (ctx, { fullTest }) => {
-  runSelfTests(ctx, fullTest ? testableAlgorithms(ctx.profile) : untestedAlgorithms(ctx));
+  runSelfTests(ctx, fullTest ? testableAlgorithms(ctx.profile) : untestedAlgorithms(ctx), { rerun: true });
   ctx.write('volatile').selfTested = true;
   return {};
 };

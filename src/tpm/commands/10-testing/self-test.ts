@@ -264,11 +264,21 @@ function enterFailureMode(ctx: CommandContext, alg: number, detail: string): nev
   throw tpmError(TPM_RC.FAILURE, detail);
 }
 
+/**
+ * Algorithms whose known-answer tests passed, per profile object (its crypto is shared by every
+ * TPM of the profile in this process): a TPM testing on first use (after each _TPM_Init) records
+ * them as tested without computing them again. TPM2_SelfTest and TPM2_IncrementalSelfTest always run them.
+ */
+const PASSED = new WeakMap<object, Set<number>>();
+
 /** Runs the tests of `algs` (those that have one), records them as tested; a failure is fatal. */
-export function runSelfTests(ctx: CommandContext, algs: readonly number[]): void {
+export function runSelfTests(ctx: CommandContext, algs: readonly number[], options: { rerun?: boolean } = {}): void {
   const todo = algs.filter((a) => TESTS.has(a) && ctx.profile.algorithms.has(a));
   if (todo.length === 0) return;
+  let passed = PASSED.get(ctx.profile);
+  if (!passed) PASSED.set(ctx.profile, (passed = new Set()));
   for (const alg of todo) {
+    if (!options.rerun && passed.has(alg)) continue;
     let ok: boolean;
     try {
       ok = TESTS.get(alg)!(ctx.profile);
@@ -276,6 +286,7 @@ export function runSelfTests(ctx: CommandContext, algs: readonly number[]): void
       ok = false;
     }
     if (!ok) enterFailureMode(ctx, alg, `self-test of algorithm 0x${alg.toString(16).padStart(4, '0')} failed`);
+    passed.add(alg);
   }
   const v = ctx.write('volatile');
   v.tested = [...new Set([...(v.tested ?? []), ...todo])].sort((a, b) => a - b);
