@@ -3,6 +3,7 @@
  * Usage errors name the flag and exit with code 2.
  */
 import { cliFlags } from './cli-flags.js';
+import { fileReplayGuard } from './replay-guard.js';
 import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,7 +69,8 @@ Options:
                           hex digits) as swtpm's --migration-key. CMD_GET_STATEBLOB then
                           returns the state encrypted and MACed under it, CMD_SET_STATEBLOB
                           accepts only state sealed under it and not older than what this
-                          server has exported or accepted (swtpm_ioctl --save/--load)
+                          server has exported or accepted (swtpm_ioctl --save/--load); with
+                          --state DIR that record is DIR/migration-generations.json
   -h, --help              Show this help
 
 Example with tpm2-tools:
@@ -268,6 +270,8 @@ async function runServe(args: ServeArgs, io: CliIo): Promise<number> {
       tpmOptions,
       logger: { warn: (m) => io.err(m) },
       migrationKey,
+      // With --state, the generations seen survive a restart: a replayed blob stays refused.
+      replayGuard: migrationKey && args.state !== undefined ? fileReplayGuard(join(args.state, 'migration-generations.json')) : undefined,
     });
   } catch (e) {
     process.off('SIGINT', onSignal);

@@ -13,6 +13,7 @@ export {
 } from './tcp-transport.js';
 export { fileStorage, STATE_FILE, type FileStorage } from './file-storage.js';
 export { fileFleet, fileFleetStorage } from './fleet.js';
+export { fileReplayGuard } from './replay-guard.js';
 export type { Logger } from './connection.js';
 export { MSSIM, SWTPM_CMD, PTM_CAP, PTM_BLOB_TYPE, PTM_INIT_FLAG_DELETE_VOLATILE, SWTPM_INFO } from './protocol.js';
 export { nodeCryptoBackend } from './crypto-backend.js';

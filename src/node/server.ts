@@ -11,7 +11,7 @@ import type { TpmHost } from './host.js';
 import { mssimSteps } from './mssim.js';
 import { MSSIM_MAX_BUFFER } from './protocol.js';
 import { swtpmSteps, type SwtpmHost } from './swtpm.js';
-import { memoryReplayGuard } from '../tpm/migration.js';
+import { memoryReplayGuard, type ReplayGuard } from '../tpm/migration.js';
 
 export type Protocol = 'mssim' | 'swtpm';
 
@@ -34,6 +34,8 @@ export interface ServeOptions {
    * under it (src/tpm/migration.ts) and SET_STATEBLOB accepts only blobs sealed under it.
    */
   migrationKey?: Uint8Array;
+  /** With migrationKey: the generations exported or accepted (default in memory; `fileReplayGuard` keeps them across restarts). */
+  replayGuard?: ReplayGuard;
 }
 
 export interface ServerAddress {
@@ -131,7 +133,7 @@ export async function serve(options: ServeOptions): Promise<Server> {
     logger,
     maxMessage: options.maxMessageSize ?? MSSIM_MAX_BUFFER,
     tpmEstablished: false,
-    migration: options.migrationKey ? { hostKey: options.migrationKey.slice(), replayGuard: memoryReplayGuard(), clock: options.tpmOptions?.clock } : undefined,
+    migration: options.migrationKey ? { hostKey: options.migrationKey.slice(), replayGuard: options.replayGuard ?? memoryReplayGuard(), clock: options.tpmOptions?.clock } : undefined,
     hashStart() {
       hostCtx.tpmEstablished = true;
       tpm.hashStart();
