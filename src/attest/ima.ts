@@ -34,6 +34,8 @@ export interface ImaEntry {
   digest: Uint8Array;
   /** n-ng: path, or 'boot_aggregate', or the ima-buf buffer name. */
   name: string;
+  /** The name's octets when they are not UTF-8 (a binary list can carry any path octets); they are what is hashed. */
+  nameBytes?: Uint8Array;
   /** ima-sig: the security.ima signature (empty when the file has none). */
   signature?: Uint8Array;
   /** ima-buf: the measured buffer. */
@@ -76,7 +78,7 @@ const field = (b: Uint8Array) => concatBytes(le32(b.length), b);
 /** The fields of an entry's template, in order, without length prefixes. */
 export function imaTemplateFields(e: Omit<ImaEntry, 'templateHash'>): Uint8Array[] {
   const dng = concatBytes(utf8(e.algorithm + ':'), Uint8Array.of(0), e.digest);
-  const nng = concatBytes(utf8(e.name), Uint8Array.of(0));
+  const nng = concatBytes(e.nameBytes ?? utf8(e.name), Uint8Array.of(0));
   switch (e.template) {
     case 'ima-ng':
       return [dng, nng];
@@ -295,7 +297,8 @@ export function parseImaAscii(text: string, options: ImaFormatOptions = {}): Ima
   if (lines[lines.length - 1] === '') lines.pop();
   lines.forEach((raw, i) => {
     const where = `IMA ASCII line ${i + 1}`;
-    const m = /^ ?(\d{1,2}) ([0-9a-f]+) (ima-ng|ima-sig|ima-buf) (\S+) (.*)$/i.exec(raw);
+    // Template names are lower case, as the kernel prints them; the digests' hex may be either.
+    const m = /^ ?(\d{1,2}) ([0-9a-fA-F]+) (ima-ng|ima-sig|ima-buf) (\S+) (.*)$/.exec(raw);
     if (!m) {
       const t = /^ ?\d{1,2} [0-9a-f]+ (\S+)/i.exec(raw)?.[1];
       throw new ImaParseError(t ? `${where}: unsupported template "${t}"` : `${where}: not "<pcr> <template-hash> <template> <fields>"`);
@@ -395,7 +398,10 @@ export function parseImaBinary(bytes: Uint8Array, options: ImaFormatOptions = {}
     if (fileDigest.length !== ha!.digestSize) fail(`${algorithm} digest of ${fileDigest.length} octets`, dataStart);
     const nng = fields[1];
     if (nng.length === 0 || nng[nng.length - 1] !== 0) fail('n-ng field is not NUL-terminated', dataStart);
-    const e: ImaEntry = { pcr, template: template as ImaTemplateName, algorithm, digest: fileDigest, name: utf8Decode(nng.subarray(0, nng.length - 1)), templateHash: digest };
+    const nameOctets = nng.subarray(0, nng.length - 1);
+    const name = utf8Decode(nameOctets);
+    const e: ImaEntry = { pcr, template: template as ImaTemplateName, algorithm, digest: fileDigest, name, templateHash: digest };
+    if (!bytesEqual(utf8(name), nameOctets)) e.nameBytes = nameOctets.slice();
     if (template === 'ima-sig') e.signature = fields[2];
     if (template === 'ima-buf') e.buffer = fields[2];
     if (h !== SHA1) e.templateHashAlg = h.alg;

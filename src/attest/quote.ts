@@ -349,6 +349,21 @@ function missingPcrs(banks: readonly PcrBank[], map: Map<number, Map<number, Uin
 }
 
 /**
+ * Selected PCR values whose length is not their bank's digest size: values split at other places
+ * can concatenate to the same octets, so a digest match alone does not prove each value.
+ */
+export function misSizedPcrs(banks: readonly PcrBank[], map: Map<number, Map<number, Uint8Array>>): string[] {
+  const out: string[] = [];
+  for (const { hashAlg, pcrs } of banks) {
+    const size = hashByAlg(hashAlg)?.digestSize;
+    const bank = map.get(hashAlg);
+    const bad = pcrs.filter((p) => bank?.has(p) && bank.get(p)!.length !== size);
+    if (bad.length) out.push(`${hashByAlg(hashAlg)?.name ?? algName(hashAlg)}: ${bad.join(',')} (not ${size ?? '?'} octets)`);
+  }
+  return out;
+}
+
+/**
  * The PCR digest a quote signs (Part 3 "TPM2_Quote"): H_hashAlg of the selected PCR values
  * concatenated in selection order, banks as listed and PCRs ascending within a bank. A
  * selected PCR without a value is AttestationError 'pcrSelection'.
@@ -573,8 +588,11 @@ export function checkQuote(options: CheckQuoteOptions): QuoteCheckResult {
       failures.push({ check: 'pcrSelection', message: `the quote covers ${selectionText(banks)}, expected ${selectionText(expected)}` });
     }
     const missing = missingPcrs(banks, values);
+    const misSized = misSizedPcrs(banks, values);
     if (missing.length) {
       failures.push({ check: 'pcrSelection', message: `no value given for quoted PCRs (${missing.join('; ')})` });
+    } else if (misSized.length) {
+      failures.push({ check: 'pcrSelection', message: `PCR values of the wrong size for their bank (${misSized.join('; ')})` });
     } else {
       // The quote's hash is the signing scheme's; without a readable signature, the key's scheme.
       const keyScheme = ((common.pub.parameters as TPMS_RSA_PARMS | TPMS_ECC_PARMS | null)?.scheme?.details as TPMS_SCHEME_HASH | null | undefined)?.hashAlg;

@@ -318,7 +318,14 @@ function tpmtOfKey(key: PublicKey): TPMT_PUBLIC {
 export function parseAkPublic(input: PublicInput | string): TPMT_PUBLIC {
   if (typeof input === 'string' || (input instanceof Uint8Array && looksLikePem(input))) {
     const text = typeof input === 'string' ? input : utf8Decode(input);
-    const block = pemBlocks(text).find((b) => b.label === 'PUBLIC KEY');
+    let blocks: ReturnType<typeof pemBlocks>;
+    try {
+      blocks = pemBlocks(text);
+    } catch (e) {
+      if (e instanceof X509Error) throw new AttestationError('format', `the AK PEM: ${e.message}`);
+      throw e;
+    }
+    const block = blocks.find((b) => b.label === 'PUBLIC KEY');
     if (!block) throw new AttestationError('format', 'the AK PEM has no "PUBLIC KEY" block');
     let key: PublicKey | undefined;
     try {
@@ -695,7 +702,14 @@ export function analyseEvidence(evidence: Evidence, policy: VerifierPolicy = {},
   }
 
   let evidencePcrs: Values | undefined;
-  if (evidence.pcrs !== undefined) evidencePcrs = pcrValueMap(evidence.pcrs);
+  if (evidence.pcrs !== undefined) {
+    // Values of the wrong size for their bank prove nothing (they are left out, so they cannot match).
+    evidencePcrs = pcrValueMap(evidence.pcrs);
+    for (const [alg, bank] of evidencePcrs) {
+      const size = hashByAlg(alg)?.digestSize;
+      for (const [pcr, v] of bank) if (v.length !== size) bank.delete(pcr);
+    }
+  }
 
   // This boot's events per quoted PCR.
   const measured: { [pcr: string]: BaselineEvent[] } = {};
@@ -743,6 +757,8 @@ function baselineValues(baseline: Baseline | undefined, pcr: number, algs: reado
 }
 
 const MAX_SUBSTITUTIONS = 12;
+/** Composite digests the baseline substitution may try (IMA prefixes × subsets of moved PCRs). */
+const MAX_TRIALS = 4096;
 
 /** Finds the values the quote attests (see the module comment). */
 function matchQuote(a: EvidenceAnalysis, baseline: Baseline | undefined): Matched {
@@ -812,6 +828,8 @@ function matchQuote(a: EvidenceAnalysis, baseline: Baseline | undefined): Matche
       const ks = a.imaPrefix && imaQuoted && (a.policy.imaLag ?? true) ? [a.imaPrefix.length - 1, ...Array.from({ length: a.imaPrefix.length - 1 }, (_, i) => a.imaPrefix!.length - 2 - i)] : [undefined];
       // Fewest substitutions first.
       const masks = Array.from({ length: (1 << suspects.length) - 1 }, (_, i) => i + 1).sort((x, y) => popcount(x) - popcount(y) || x - y);
+      // A bounded search: the most recent IMA prefixes first, at most MAX_TRIALS composite digests.
+      ks.length = Math.min(ks.length, Math.max(1, Math.floor(MAX_TRIALS / masks.length)));
       for (const k of ks) {
         const base = k === undefined ? a.replayed : withPrefix(a.replayed, k);
         for (const mask of masks) {

@@ -765,6 +765,7 @@ export function privateKeyToPem(key: PrivateKey): string {
 
 function ecKeyFrom(curve: CurveName, d: bigint, pubBits?: Uint8Array): PrivateKey {
   const c = CURVES[curve].curve;
+  if (d <= 0n || d >= c.n) throw new X509Error('EC private key out of range');
   const { x, y } = eccPublicFromPrivate(c, d);
   if (curve === 'SM2' && d > c.n - 2n) throw new X509Error('SM2 private key out of range');
   if (pubBits && !bytesEqual(pubBits, concatBytes(Uint8Array.of(4), x, y))) throw new X509Error('EC private key does not match its public key');
@@ -798,7 +799,13 @@ function parseRsaPrivateKey(n: DerNode): PrivateKey {
   const parts = derChildren(n, 'RSAPrivateKey', DER_TAG.SEQUENCE, [9, 10]);
   if (readInteger(parts[0]) !== 0n) throw new X509Error('multi-prime RSA keys are not supported');
   const [nn, e, , p, q] = parts.slice(1, 6).map((x) => readInteger(x));
-  const key = rsaPrivateKeyFromPrimes(p, q, e);
+  if (p < 3n || q < 3n || e < 3n || (e & 1n) === 0n || p * q !== nn) throw new X509Error('RSAPrivateKey: not a key (primes, exponent or modulus)');
+  let key: RsaPrivateKey;
+  try {
+    key = rsaPrivateKeyFromPrimes(p, q, e);
+  } catch (err) {
+    throw new X509Error(`RSAPrivateKey: not a key (${err instanceof Error ? err.message : String(err)})`);
+  }
   if (key.n !== nn) throw new X509Error('RSAPrivateKey modulus is not p·q');
   return { kind: 'rsa', key };
 }
@@ -1138,11 +1145,19 @@ export function pemEncode(label: string, der: Uint8Array): string {
 /** All PEM blocks of a text, in order (explanatory text between blocks is ignored). */
 export function pemBlocks(text: string): { label: string; der: Uint8Array }[] {
   const out: { label: string; der: Uint8Array }[] = [];
-  const re = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END ([A-Z0-9 ]+)-----/g;
-  for (let m; (m = re.exec(text)); ) {
-    if (m[1] !== m[3]) throw new X509Error(`PEM block BEGIN ${m[1]} ends with END ${m[3]}`);
-    if (/^[^\n]*:/m.test(m[2].trim())) throw new X509Error(`PEM block ${m[1]} has headers (encrypted PEM is not supported)`);
-    out.push({ label: m[1], der: base64Decode(m[2]) });
+  // One pass: each BEGIN line pairs with the next END line (linear in the text's length).
+  const begin = /-----BEGIN ([A-Z0-9 ]+)-----/g;
+  const end = /-----END ([A-Z0-9 ]+)-----/g;
+  for (let b; (b = begin.exec(text)); ) {
+    end.lastIndex = begin.lastIndex;
+    const e = end.exec(text);
+    if (!e) break;
+    const body = text.slice(begin.lastIndex, e.index);
+    if (body.includes('-----BEGIN ')) throw new X509Error(`PEM block ${b[1]} contains another BEGIN line`);
+    if (b[1] !== e[1]) throw new X509Error(`PEM block BEGIN ${b[1]} ends with END ${e[1]}`);
+    if (/^[^\n]*:/m.test(body.trim())) throw new X509Error(`PEM block ${b[1]} has headers (encrypted PEM is not supported)`);
+    out.push({ label: b[1], der: base64Decode(body) });
+    begin.lastIndex = end.lastIndex;
   }
   return out;
 }

@@ -172,7 +172,21 @@ function readClock(tpm: Tpm): { time: number; clock: number } | undefined {
 }
 
 function bodyOf(snapshot: Uint8Array): SnapshotBody {
-  return decodeSnapshot<SnapshotBody>(snapshot);
+  const body = decodeSnapshot<SnapshotBody>(snapshot);
+  // The shape createTpm({ snapshot }) relies on: a profile name, the state groups and the DRBG state.
+  const state = (body as Partial<SnapshotBody> | null)?.state as Record<string, unknown> | undefined;
+  if (
+    !body ||
+    typeof body !== 'object' ||
+    typeof body.profile !== 'string' ||
+    !(body.drbg instanceof Uint8Array) ||
+    !state ||
+    typeof state !== 'object' ||
+    !['persistent', 'stateReset', 'stateClear', 'volatile'].every((g) => state[g] !== null && typeof state[g] === 'object')
+  ) {
+    throw new Error('the snapshot is not a TPM state (profile, state groups, DRBG)');
+  }
+  return body;
 }
 
 function idFromBody(body: SnapshotBody): string {
