@@ -133,7 +133,7 @@ export async function serve(options: ServeOptions): Promise<Server> {
     logger,
     maxMessage: options.maxMessageSize ?? MSSIM_MAX_BUFFER,
     tpmEstablished: false,
-    migration: options.migrationKey ? { hostKey: options.migrationKey.slice(), replayGuard: options.replayGuard ?? memoryReplayGuard(), clock: options.tpmOptions?.clock } : undefined,
+    migration: options.migrationKey ? { hostKey: options.migrationKey.slice(), replayGuard: options.replayGuard ?? memoryReplayGuard() } : undefined,
     hashStart() {
       hostCtx.tpmEstablished = true;
       tpm.hashStart();

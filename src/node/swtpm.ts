@@ -6,7 +6,6 @@
  */
 import { TPM_CC, TPM_RC, TPM_SPEC, TPM_ST, TPM_SU } from '../gen/constants.js';
 import { profiles } from '../tpm/profile.js';
-import type { ClockPort } from '../tpm/context.js';
 import { exportState, importState, MIGRATION_MAGIC, MigrationError, readStateHeader, type ReplayGuard } from '../tpm/migration.js';
 import type { ByteQueue } from './byte-queue.js';
 import { u32s } from './byte-queue.js';
@@ -39,8 +38,6 @@ export interface SwtpmMigration {
   hostKey: Uint8Array;
   /** Generations exported or imported here, per instance: a blob not newer is a replay. */
   replayGuard: ReplayGuard;
-  /** The clock the TPM runs on, so Clock and Time continue after SET_STATEBLOB. */
-  clock?: ClockPort;
 }
 
 /** GET_CONFIG flag (tpm_ioctl.h PTM_CONFIG_FLAG_MIGRATION_KEY). */
@@ -330,7 +327,7 @@ export function swtpmSteps(host: SwtpmHost, options: { running?: boolean } = {})
         try {
           if (!m) host.replaceTpm(blob);
           else {
-            const imported = importState(blob, { hostKey: m.hostKey, replayGuard: m.replayGuard, expectProfile: host.tpm.profile.name, clock: m.clock });
+            const imported = importState(blob, { hostKey: m.hostKey, replayGuard: m.replayGuard, expectProfile: host.tpm.profile.name });
             host.replaceTpm(imported.snapshot);
           }
         } catch (e) {

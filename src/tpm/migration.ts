@@ -22,7 +22,6 @@ import { hmac } from '../crypto/hmac.js';
 import { kdfa } from '../crypto/kdf.js';
 import { createPooledDrbg } from '../crypto/pooled-drbg.js';
 import { createBlockCipher, encrypt, TPM_ALG_AES, TPM_ALG_CTR, TPM_ALG_SM4 } from '../crypto/symmetric.js';
-import type { ClockPort } from './context.js';
 import { createTpm, type Tpm, type TpmOptions } from './engine.js';
 import { profiles } from './profile.js';
 import { decodeSnapshot, encodeSnapshot } from './state/snapshot.js';
@@ -101,8 +100,6 @@ export interface ImportOptions {
   minGeneration?: number;
   /** Refuse ('replay') a generation not above the last accepted one; records the accepted one. */
   replayGuard?: ReplayGuard;
-  /** The clock the restored TPM will run on (createTpm's `clock`): Clock and Time continue from the export. */
-  clock?: ClockPort;
   /** Mix fresh entropy into the restored DRBG (default true), so source and copy never draw alike. */
   reseed?: boolean;
   /** Entropy for the reseed; default the platform CSPRNG. */
@@ -110,7 +107,7 @@ export interface ImportOptions {
 }
 
 export interface ImportedState extends StateHeader {
-  /** For createTpm({ snapshot, profile, clock }). */
+  /** For createTpm({ snapshot }): Time and Clock continue from the export on the new TPM's clock. */
   snapshot: Uint8Array;
 }
 
@@ -141,9 +138,6 @@ interface SnapshotBody {
   drbg: Uint8Array;
 }
 
-const defaultClock: ClockPort = {
-  now: () => (globalThis as { performance?: { now(): number } }).performance?.now() ?? Date.now(),
-};
 
 function checkHostKey(key: Uint8Array): void {
   if (!(key instanceof Uint8Array) || key.length !== 32) throw new RangeError('migration: the host key must be 32 octets');
@@ -361,7 +355,7 @@ export type RestoreOptions = ImportOptions & Omit<TpmOptions, 'snapshot' | 'seed
 export function restoreTpm(blob: Uint8Array, options: RestoreOptions): Tpm {
   const { hostKey, expectInstanceId, expectProfile, minGeneration, replayGuard, reseed, rng, ...tpmOptions } = options;
   const wanted = tpmOptions.profile === undefined ? undefined : typeof tpmOptions.profile === 'string' ? tpmOptions.profile : tpmOptions.profile.name;
-  const state = open(blob, { hostKey, expectInstanceId, expectProfile: expectProfile ?? wanted, minGeneration, replayGuard, clock: tpmOptions.clock, reseed, rng });
+  const state = open(blob, { hostKey, expectInstanceId, expectProfile: expectProfile ?? wanted, minGeneration, replayGuard, reseed, rng });
   if (tpmOptions.profile === undefined && !Object.hasOwn(profiles, state.profile)) {
     throw new MigrationError('profile', `vtpm migration blob is of profile '${state.profile}', which is not built in: pass its declaration as \`profile\``);
   }

@@ -154,7 +154,7 @@ describe.each(PROFILES)('migration ($profile)', (p) => {
     expect(h.generation).toBe(Number((await a.client.run('ReadClock', {})).currentTime.clockInfo.clock));
     expect(h.suite).toBe(p.suite);
 
-    const imported = importState(blob, { hostKey: HOST_KEY, clock: { now: () => 0 } });
+    const imported = importState(blob, { hostKey: HOST_KEY });
     expect(imported.instanceId).toBe(h.instanceId);
     const b = createTpm({ profile: p.profile, snapshot: imported.snapshot, clock: { now: () => 0 } });
     expect(instanceIdOf(b)).toBe(h.instanceId);
