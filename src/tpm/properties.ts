@@ -251,7 +251,7 @@ export function variableProperties(profile: Profile, state: Pick<TpmState, 'pers
     [TPM_PT.HR_PERSISTENT_AVAIL, Math.max(0, lim('MAX_EVICT_OBJECTS') - persistentObjects)],
     [TPM_PT.NV_COUNTERS, nvCounterCount(state)],
     [TPM_PT.NV_COUNTERS_AVAIL, nvCountersAvailable(profile, state.persistent)],
-    [TPM_PT.ALGORITHM_SET, 0],
+    [TPM_PT.ALGORITHM_SET, state.persistent.algorithmSet ?? 0],
     [TPM_PT.LOADED_CURVES, profile.curves.size],
     [TPM_PT.LOCKOUT_COUNTER, da.failedTries],
     [TPM_PT.MAX_AUTH_FAIL, da.maxTries],

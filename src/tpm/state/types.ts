@@ -133,6 +133,8 @@ export interface PersistentState {
   da: DaState;
   /** Commands added to the physical-presence list by TPM2_PP_Commands (PP_Commands itself is always on it). */
   ppCommands?: number[];
+  /** TPM2_SetAlgorithmSet's vendor-dependent algorithm set selection (TPM_PT_ALGORITHM_SET); absent = 0. */
+  algorithmSet?: number;
   /** Persistent objects by persistent handle (TPM2_EvictControl); absent before objects existed. */
   objects?: { [handle: number]: ObjectRecord };
   /** Command audit (Part 1 "Command Audit"; src/tpm/audit.ts): the audited command codes, ascending
