@@ -12,7 +12,8 @@
  * Record layout: "VTPMFILE" ‖ u32 length ‖ snapshot of the persistent state ‖ SHA-256(snapshot).
  */
 import { createHash } from 'node:crypto';
-import { closeSync, fdatasyncSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fdatasyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { writeFileAtomicSync } from './atomic-file.js';
 import { join, resolve } from 'node:path';
 import type { Storage } from '../tpm/engine.js';
 import { decodeSnapshot } from '../tpm/state/snapshot.js';
@@ -91,7 +92,6 @@ export function fileStorage(dir: string, options: FileStorageOptions = {}): File
   const directory = resolve(dir);
   mkdirSync(directory, { recursive: true, mode: 0o700 });
   const path = join(directory, STATE_FILE);
-  let counter = 0;
   let setAside: string | undefined;
   const power = (options.durability ?? 'power') === 'power';
   let fd: number | undefined;
@@ -100,29 +100,7 @@ export function fileStorage(dir: string, options: FileStorageOptions = {}): File
 
   /** A new file holding one record replaces the log: write, fsync, rename, fsync the directory. */
   const compact = (framed: Buffer) => {
-    const tmp = `${path}.${process.pid}.${counter++}.tmp`;
-    const out = openSync(tmp, 'w', 0o600);
-    try {
-      let off = 0;
-      while (off < framed.length) off += writeSync(out, framed, off, framed.length - off);
-      fsyncSync(out);
-    } catch (e) {
-      closeSync(out);
-      try {
-        unlinkSync(tmp);
-      } catch {
-        // already gone
-      }
-      throw e;
-    }
-    closeSync(out);
-    renameSync(tmp, path);
-    const d = openSync(directory, 'r');
-    try {
-      fsyncSync(d);
-    } finally {
-      closeSync(d);
-    }
+    writeFileAtomicSync(path, framed);
     if (fd !== undefined) closeSync(fd);
     fd = openSync(path, 'a');
     records = 1;

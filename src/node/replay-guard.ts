@@ -3,7 +3,8 @@
  * accepted, kept in one JSON file ({ "<instance id>": generation }) written atomically (write,
  * fsync, rename, fsync the directory), so a restarted server still refuses a replayed blob.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { writeFileAtomicSync } from './atomic-file.js';
 import { dirname, resolve } from 'node:path';
 import type { ReplayGuard } from '../tpm/migration.js';
 
@@ -30,25 +31,8 @@ export function fileReplayGuard(file: string): ReplayGuard & { readonly path: st
     }
   }
   const save = () => {
-    const dir = dirname(path);
-    mkdirSync(dir, { recursive: true });
-    const tmp = `${path}.${process.pid}.tmp`;
-    const fd = openSync(tmp, 'w', 0o600);
-    try {
-      const body = Buffer.from(JSON.stringify(Object.fromEntries(last), null, 1) + '\n');
-      let off = 0;
-      while (off < body.length) off += writeSync(fd, body, off, body.length - off);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, path);
-    const d = openSync(dir, 'r');
-    try {
-      fsyncSync(d);
-    } finally {
-      closeSync(d);
-    }
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileAtomicSync(path, Buffer.from(JSON.stringify(Object.fromEntries(last), null, 1) + '\n'));
   };
   return {
     path,
