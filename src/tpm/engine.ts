@@ -76,7 +76,8 @@ const defaultClock: ClockPort = {
   now: () => (globalThis as { performance?: { now(): number } }).performance?.now() ?? Date.now(),
 };
 
-interface SnapshotBody {
+/** What snapshot() encodes (src/tpm/state/snapshot.ts). */
+export interface SnapshotBody {
   profile: string;
   state: TpmState;
   drbg: Uint8Array;

@@ -9,7 +9,7 @@
  *   8   2  format version (1)        | 48   8  generation (u64)
  *   10  2  suite (1, 2)              | 56   8  Clock at export (ms)
  *   12  4  total length of the blob  | 64   8  Time at export (ms since _TPM_Init)
- *   72  1  flags (bit 0: Clock and Time were read with TPM2_ReadClock)
+ *   72  1  flags (bit 0: Clock and Time are the running TPM's, not Clock as saved in NV)
  *   73  2+n profile name, 2+n instance id (UTF-8), 4+n encrypted snapshot
  *   end-32  32  MAC over every octet before it
  * Suite 1: KDFa-SHA-256, AES-256-CTR, HMAC-SHA-256. Suite 2 (TCM): KDFa-SM3, SM4-128-CTR, HMAC-SM3.
@@ -22,10 +22,9 @@ import { hmac } from '../crypto/hmac.js';
 import { kdfa } from '../crypto/kdf.js';
 import { createPooledDrbg } from '../crypto/pooled-drbg.js';
 import { createBlockCipher, encrypt, TPM_ALG_AES, TPM_ALG_CTR, TPM_ALG_SM4 } from '../crypto/symmetric.js';
-import { createTpm, type Tpm, type TpmOptions } from './engine.js';
+import { createTpm, type SnapshotBody, type Tpm, type TpmOptions } from './engine.js';
 import { profiles } from './profile.js';
 import { decodeSnapshot, encodeSnapshot } from './state/snapshot.js';
-import type { TpmState } from './state/types.js';
 
 export const MIGRATION_MAGIC = 'VTPMMIGR';
 export const MIGRATION_VERSION = 1;
@@ -86,7 +85,7 @@ export interface StateHeader {
   generation: number;
   /** The TPM's Clock (ms) at export. */
   clock: number;
-  /** Time (ms since _TPM_Init) at export; undefined when the TPM did not answer TPM2_ReadClock. */
+  /** Time (ms since _TPM_Init) at export; undefined when the TPM was not running (then Clock is the one saved in NV). */
   time: number | undefined;
 }
 
@@ -132,12 +131,6 @@ const FIXED = PROLOGUE + NONCE + 8 + 8 + 8 + 1;
 const MIN_LENGTH = FIXED + 2 + 2 + 4 + TAG;
 const FLAG_CLOCK_READ = 1;
 
-interface SnapshotBody {
-  profile: string;
-  state: TpmState;
-  drbg: Uint8Array;
-}
-
 
 function checkHostKey(key: Uint8Array): void {
   if (!(key instanceof Uint8Array) || key.length !== 32) throw new RangeError('migration: the host key must be 32 octets');
@@ -156,15 +149,7 @@ function ctr(s: SuiteInfo, k: { key: Uint8Array; iv: Uint8Array }, data: Uint8Ar
   return encrypt(TPM_ALG_CTR, createBlockCipher(s.cipher, k.key), k.iv, data).data;
 }
 
-/** TPM2_ReadClock: Time and Clock now, or undefined when the TPM does not answer (not started). */
-function readClock(tpm: Tpm): { time: number; clock: number } | undefined {
-  const r = tpm.execute(Uint8Array.of(0x80, 0x01, 0, 0, 0, 10, 0, 0, 0x01, 0x81));
-  if (r.length < 26) return undefined;
-  const v = new DataView(r.buffer, r.byteOffset, r.byteLength);
-  if (v.getUint32(6) !== 0) return undefined;
-  return { time: Number(v.getBigUint64(10)), clock: Number(v.getBigUint64(18)) };
-}
-
+/** The decoded snapshot of a TPM state, or an Error naming what is missing. */
 function bodyOf(snapshot: Uint8Array): SnapshotBody {
   const body = decodeSnapshot<SnapshotBody>(snapshot);
   // The shape createTpm({ snapshot }) relies on: a profile name, the state groups and the DRBG state.
@@ -201,14 +186,14 @@ export function exportState(tpm: Tpm, options: ExportOptions): Uint8Array {
   const suiteName = options.suite ?? (tpm.profile.family === 'TCM' ? 'sm4-sm3' : 'aes256-sha256');
   const s = SUITES[suiteName];
   if (!s) throw new RangeError(`migration: unknown suite '${String(suiteName)}'`);
-  const now = readClock(tpm);
   const snapshot = tpm.snapshot();
-  let body: SnapshotBody | undefined;
-  const lazyBody = () => (body ??= bodyOf(snapshot));
-  const clock = now?.clock ?? lazyBody().state.persistent.clock;
+  const body = decodeSnapshot<Partial<SnapshotBody> | null>(snapshot) ?? {};
+  // Time and Clock now (the snapshot's reading of a started TPM), else Clock as last saved in NV.
+  const now = body.at;
+  const clock = now?.clock ?? body.state?.persistent.clock ?? 0;
   const generation = options.generation ?? Math.floor(clock);
   checkGeneration(generation);
-  const instanceId = utf8(options.instanceId ?? idFromBody(lazyBody()));
+  const instanceId = utf8(options.instanceId ?? idFromBody(bodyOf(snapshot)));
   const profile = utf8(tpm.profile.name);
   if (instanceId.length > 0xffff || profile.length > 0xffff) throw new RangeError('migration: instance id or profile name too long');
 
@@ -223,7 +208,7 @@ export function exportState(tpm: Tpm, options: ExportOptions): Uint8Array {
   out.set(nonce, PROLOGUE);
   v.setBigUint64(48, BigInt(generation));
   v.setBigUint64(56, BigInt(Math.max(0, Math.floor(clock))));
-  v.setBigUint64(64, BigInt(now?.time ?? 0));
+  v.setBigUint64(64, BigInt(Math.max(0, Math.floor(now?.time ?? 0))));
   out[72] = now ? FLAG_CLOCK_READ : 0;
   let at = FIXED;
   for (const field of [profile, instanceId]) {

@@ -866,7 +866,14 @@ describe('migration blobs (importState) and tpm2-tools credential files', () => 
     fc.assert(
       fc.property(fc.nat(), mutationsArb, (w, edits) => {
         const { profile, snapshot } = blobs[w % blobs.length];
-        const blob = exportState(fakeTpm(profile, mutate(snapshot, edits)), { hostKey, instanceId: 'vm', generation: 1, rng: createDrbg(utf8('n')) });
+        // exportState reads Time and Clock from the snapshot: octets that are no snapshot at all
+        // (which no TPM produces) are refused there; the decodable ones are sealed.
+        let blob: Uint8Array;
+        try {
+          blob = exportState(fakeTpm(profile, mutate(snapshot, edits)), { hostKey, instanceId: 'vm', generation: 1, rng: createDrbg(utf8('n')) });
+        } catch {
+          return;
+        }
         only(
           [MigrationError],
           () => {
@@ -892,9 +899,7 @@ describe('migration blobs (importState) and tpm2-tools credential files', () => 
 
 /** A stand-in TPM for exportState: answers TPM2_ReadClock and hands out the given snapshot. */
 function fakeTpm(profile: string, snapshot: Uint8Array): Tpm {
-  const readClock = new Uint8Array(26);
-  readClock.set([0x80, 0x01, 0, 0, 0, 26]);
-  return { profile: { family: profile === 'tcm2' ? 'TCM' : 'TPM', name: profile }, execute: () => readClock, snapshot: () => snapshot } as unknown as Tpm;
+  return { profile: { family: profile === 'tcm2' ? 'TCM' : 'TPM', name: profile }, snapshot: () => snapshot } as unknown as Tpm;
 }
 
 // -------------------------------------------------------------------------------------------
