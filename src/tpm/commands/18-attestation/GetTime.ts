@@ -1,7 +1,7 @@
 import { TPM_ST } from '../../../gen/constants.js';
 import { clockInfo, timeNow } from '../29-clocks-timers/ReadClock.js';
 import type { Handler } from '../handler.js';
-import { attestInfo, attestSigner, signAttest } from './attest.js';
+import { attestInfo, attestSigner, firmwareVersionOf, signAttest } from './attest.js';
 
 /**
  * TPM2_GetTime (Part 3 "TPM2_GetTime"): a signed Time, Clock and firmware version. The
@@ -11,10 +11,9 @@ import { attestInfo, attestSigner, signAttest } from './attest.js';
  */
 export const GetTime: Handler<'GetTime'> = (ctx, { signHandle, qualifyingData, inScheme }) => {
   const signer = attestSigner(ctx, signHandle, inScheme);
-  const [v1, v2] = ctx.profile.spec.vendor.firmwareVersion;
   const info = attestInfo(ctx, signer, qualifyingData, TPM_ST.ATTEST_TIME, {
     time: { time: timeNow(ctx), clockInfo: clockInfo(ctx) },
-    firmwareVersion: (BigInt(v1 >>> 0) << 32n) | BigInt(v2 >>> 0),
+    firmwareVersion: firmwareVersionOf(ctx),
   });
   const { bytes, signature } = signAttest(ctx, signer, info, qualifyingData);
   return { timeInfo: bytes, signature };

@@ -15,6 +15,12 @@ import type { ObjectRecord } from '../../state/types.js';
 import { clockInfo } from '../29-clocks-timers/ReadClock.js';
 import { schemeHash, selectSignScheme, signWith } from '../20-signing/signing.js';
 
+/** TPM_PT_FIRMWARE_VERSION_1 ‖ TPM_PT_FIRMWARE_VERSION_2 as one UINT64 (Part 2 "TPMS_ATTEST"). */
+export function firmwareVersionOf(ctx: CommandContext): bigint {
+  const [v1, v2] = ctx.profile.spec.vendor.firmwareVersion;
+  return (BigInt(v1 >>> 0) << 32n) | BigInt(v2 >>> 0);
+}
+
 /** The signer of an attestation: a signing key and its scheme, or none for TPM_RH_NULL. */
 export interface AttestSigner {
   handle: number;
@@ -62,8 +68,7 @@ export function attestInfo(ctx: CommandContext, signer: AttestSigner, qualifying
   const anonymous = isAnonymous(signer.scheme);
   const qualifiedSigner = signer.key === null ? u32be(TPM_RH.NULL) : anonymous ? new Uint8Array(0) : signer.key.qualifiedName;
   const clock = clockInfo(ctx);
-  const [v1, v2] = ctx.profile.spec.vendor.firmwareVersion;
-  let firmwareVersion = (BigInt(v1 >>> 0) << 32n) | BigInt(v2 >>> 0);
+  let firmwareVersion = firmwareVersionOf(ctx);
   const hierarchy = signer.key?.hierarchy;
   if (hierarchy !== TPM_RH.ENDORSEMENT && hierarchy !== TPM_RH.PLATFORM) {
     const proof = ctx.read('persistent').hierarchyProof.owner;
